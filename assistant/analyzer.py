@@ -1,0 +1,190 @@
+"""Analyze: Japanese text to index terms, the same way for passages and questions.
+
+SudachiPy (core dictionary, mode C) after NFKC and lower-casing; each morpheme becomes its
+normalized form; particles, auxiliaries, symbols and question scaffolding are dropped; the domain
+synonym file then maps variants (kubectl short names, katakana/English/kanji spellings) to one term.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ANALYZER_VERSION = "1"
+SUDACHI_MAX_BYTES = 49_149
+CHUNK_BYTES = 40_000  # stay well below Sudachi's limit
+
+STOP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "接続詞", "感動詞", "代名詞"})
+# Normalized forms that carry no topic: light verbs and question scaffolding (教えて, 方法, 何ですか).
+STOP_WORDS = frozenset({
+    "為る", "有る", "居る", "成る", "出来る", "教える", "下さる", "呉れる", "貰う", "頂く", "知る", "思う", "言う",
+    "分かる", "見る", "良い", "欲しい", "行く", "来る", "置く", "仕舞う", "願う", "御願い", "お願い",
+    "方法", "遣り方", "仕方", "使い方", "事", "物", "様", "の", "ん", "場合", "時", "他", "以下", "次",
+    "とき", "ため", "為", "など", "等", "よう", "について", "それぞれ", "いう", "こと", "もの",
+    "ー", "-", "_", "何", "どう", "どんな", "如何", "どの", "いつ", "どこ",
+})
+
+
+@dataclass(frozen=True)
+class Token:
+    """One index term with the text it came from (for highlighting)."""
+
+    term: str
+    surface: str
+
+
+@dataclass
+class Synonyms:
+    """Variant token sequences mapped to one canonical term, matched longest first."""
+
+    table: dict[tuple[str, ...], str] = field(default_factory=dict)
+    digest: str = ""
+
+    @property
+    def max_len(self) -> int:
+        return max((len(k) for k in self.table), default=0)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC and lower-case; drop control characters that no word contains."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch if (ch >= " " or ch in "\n\t") and ch != "\x7f" else " " for ch in text)
+
+
+def split_for_sudachi(text: str, limit: int = CHUNK_BYTES) -> list[str]:
+    """Cut text into pieces of at most ``limit`` UTF-8 bytes, at line or sentence ends where possible."""
+    if len(text.encode("utf-8")) <= limit:
+        return [text]
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        # Characters are at most 4 bytes: limit // 4 characters always fit.
+        end = min(len(text), start + limit // 4)
+        window = text[start:end]
+        if end < len(text):
+            cut = max(window.rfind("\n"), window.rfind("。"), window.rfind(". "))
+            if cut > len(window) // 2:
+                end = start + cut + 1
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+class Analyzer:
+    """Thread-safe analyzer: one Sudachi tokenizer per thread over a shared dictionary."""
+
+    _dictionary = None
+    _dictionary_lock = threading.Lock()
+
+    def __init__(self, synonyms: Synonyms | None = None) -> None:
+        self.synonyms = synonyms or Synonyms()
+        self._local = threading.local()
+
+    @classmethod
+    def _dict(cls):
+        with cls._dictionary_lock:
+            if cls._dictionary is None:
+                from sudachipy import Dictionary
+                cls._dictionary = Dictionary()
+            return cls._dictionary
+
+    def _tokenizer(self):
+        tok = getattr(self._local, "tokenizer", None)
+        if tok is None:
+            from sudachipy import SplitMode
+            tok = self._dict().tokenizer(mode=SplitMode.C)
+            self._local.tokenizer = tok
+        return tok
+
+    @property
+    def settings(self) -> str:
+        """Everything that changes the terms produced: part of the index cache key."""
+        try:
+            from importlib.metadata import version
+            dict_version = version("sudachidict-core")
+            sudachi_version = version("sudachipy")
+        except Exception:  # pragma: no cover - metadata missing in odd installs
+            dict_version = sudachi_version = "?"
+        return "|".join([ANALYZER_VERSION, "C", sudachi_version, dict_version, ",".join(sorted(STOP_POS)),
+                         hashlib.sha256("\n".join(sorted(STOP_WORDS)).encode()).hexdigest()[:16],
+                         self.synonyms.digest])
+
+    def base_tokens(self, text: str) -> list[Token]:
+        """Normalized content morphemes, before synonyms."""
+        tokenizer = self._tokenizer()
+        out: list[Token] = []
+        for piece in split_for_sudachi(normalize_text(text)):
+            for m in tokenizer.tokenize(piece):
+                if m.part_of_speech()[0] in STOP_POS:
+                    continue
+                term = m.normalized_form().lower()
+                if term in STOP_WORDS or not term.strip():
+                    continue
+                out.append(Token(term, m.surface()))
+        return out
+
+    def tokens(self, text: str) -> list[Token]:
+        """Index terms with their surfaces, synonyms applied."""
+        return apply_synonyms(self.base_tokens(text), self.synonyms)
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms only."""
+        return [t.term for t in self.tokens(text)]
+
+
+def apply_synonyms(tokens: list[Token], synonyms: Synonyms) -> list[Token]:
+    """Replace the longest matching variant sequence at each position by its canonical term."""
+    if not synonyms.table:
+        return tokens
+    out: list[Token] = []
+    i = 0
+    longest = synonyms.max_len
+    while i < len(tokens):
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            key = tuple(t.term for t in tokens[i:i + size])
+            canonical = synonyms.table.get(key)
+            if canonical is not None:
+                out.append(Token(canonical, "".join(t.surface for t in tokens[i:i + size])))
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def load_synonyms(files: list[Path], analyzer: Analyzer | None = None) -> Synonyms:
+    """Read synonym files: ``canonical: [variant, ...]``. Variants are analyzed like any text.
+
+    Invalid files raise ValueError naming the file.
+    """
+    base = analyzer or Analyzer()
+    table: dict[tuple[str, ...], str] = {}
+    digest = hashlib.sha256()
+    for file in files:
+        try:
+            raw = file.read_bytes()
+            data = yaml.safe_load(raw.decode("utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ValueError(f"同義語ファイル {file} を読み込めません（{exc.__class__.__name__}）") from exc
+        if not isinstance(data, dict):
+            raise ValueError(f"同義語ファイル {file} は「代表語: [言い換え, ...]」の形にしてください")
+        digest.update(raw)
+        groups = data.get("synonyms", data) if isinstance(data.get("synonyms"), dict) else data
+        for canonical, variants in groups.items():
+            if not isinstance(variants, list):
+                continue
+            head = [t.term for t in base.base_tokens(str(canonical))]
+            if not head:
+                continue
+            term = "".join(head)
+            for variant in [str(canonical), *map(str, variants)]:
+                key = tuple(t.term for t in base.base_tokens(variant))
+                if key and key != (term,):
+                    table.setdefault(key, term)
+    return Synonyms(table, digest.hexdigest()[:16])

@@ -1,0 +1,109 @@
+"""Scoring: BM25 with an always-positive IDF, computed once per posting.
+
+``PositiveBM25`` is rank-bm25's ``BM25Okapi`` with Lucene's IDF: its ``get_scores`` is the reference.
+``ImpactIndex`` stores, for every (term, passage) pair, the exact amount that ``get_scores`` adds
+for that term, so a question is scored by touching only the passages that contain its terms.
+Same arithmetic in the same order: the scores are equal to the reference, not just close.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+K1 = 1.5
+B = 0.75
+
+
+def lucene_idf(n_passages: int, df: int) -> float:
+    """ln(1 + (N - n + 0.5) / (n + 0.5)): positive even for a term in every passage."""
+    return math.log(1.0 + (n_passages - df + 0.5) / (df + 0.5))
+
+
+def _bm25_okapi():
+    from rank_bm25 import BM25Okapi  # imported lazily: only index builds and tests need it
+    return BM25Okapi
+
+
+def make_reference(corpus_terms: list[list[str]], k1: float = K1, b: float = B):
+    """rank-bm25's BM25Okapi over these terms, with the positive IDF (the reference scorer)."""
+    base = _bm25_okapi()
+
+    class PositiveBM25(base):  # type: ignore[misc, valid-type]
+        """BM25Okapi whose IDF never reaches zero (a term in half the passages still counts)."""
+
+        def _calc_idf(self, nd: dict[str, int]) -> None:
+            self.idf = {word: lucene_idf(self.corpus_size, freq) for word, freq in nd.items()}
+
+    return PositiveBM25(corpus_terms, k1=k1, b=b)
+
+
+@dataclass
+class ImpactIndex:
+    """Inverted index of precomputed BM25 contributions."""
+
+    vocab: dict[str, int]
+    offsets: np.ndarray  # int64, len(vocab) + 1: postings of term i are offsets[i]:offsets[i+1]
+    passage_ids: np.ndarray  # int32
+    impacts: np.ndarray  # float64
+    idf: np.ndarray  # float64, per term
+    n_passages: int
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(passage ids, contributions) of one term; empty when the term is unknown."""
+        i = self.vocab.get(term)
+        if i is None:
+            return _EMPTY_IDS, _EMPTY_IMPACTS
+        start, end = int(self.offsets[i]), int(self.offsets[i + 1])
+        return self.passage_ids[start:end], self.impacts[start:end]
+
+    def get_scores(self, terms: list[str]) -> np.ndarray:
+        """Scores of every passage, equal to the reference ``get_scores`` for the same terms."""
+        scores = np.zeros(self.n_passages)
+        for term in terms:
+            ids, contributions = self.postings(term)
+            if len(ids):
+                scores[ids] += contributions
+        return scores
+
+    def term_idf(self, term: str) -> float:
+        """IDF of a term; an unknown term gets the IDF of a term found nowhere."""
+        i = self.vocab.get(term)
+        return float(self.idf[i]) if i is not None else lucene_idf(self.n_passages, 0)
+
+
+_EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_EMPTY_IMPACTS = np.zeros(0, dtype=np.float64)
+
+
+def build_impact_index(corpus_terms: list[list[str]], k1: float = K1, b: float = B) -> ImpactIndex:
+    """Precompute every posting's contribution exactly as rank-bm25 computes it."""
+    reference = make_reference(corpus_terms, k1, b) if corpus_terms else None
+    n = len(corpus_terms)
+    if reference is None:
+        return ImpactIndex({}, np.zeros(1, dtype=np.int64), _EMPTY_IDS, _EMPTY_IMPACTS, np.zeros(0), 0)
+    doc_len = np.asarray(reference.doc_len, dtype=np.float64)
+    # rank-bm25's per-passage denominator term, computed with the same operations in the same order.
+    norm = reference.k1 * (1 - reference.b + reference.b * doc_len / reference.avgdl)
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for pid, freqs in enumerate(reference.doc_freqs):
+        for term, tf in freqs.items():
+            postings.setdefault(term, []).append((pid, tf))
+    vocab: dict[str, int] = {}
+    offsets = np.zeros(len(postings) + 1, dtype=np.int64)
+    ids_parts: list[np.ndarray] = []
+    impact_parts: list[np.ndarray] = []
+    idf = np.zeros(len(postings), dtype=np.float64)
+    for i, term in enumerate(sorted(postings)):
+        vocab[term] = i
+        pairs = postings[term]
+        ids = np.fromiter((p for p, _ in pairs), dtype=np.int32, count=len(pairs))
+        tf = np.fromiter((t for _, t in pairs), dtype=np.float64, count=len(pairs))
+        term_idf = reference.idf[term]
+        idf[i] = term_idf
+        impact_parts.append(term_idf * (tf * (reference.k1 + 1) / (tf + norm[ids])))
+        ids_parts.append(ids)
+        offsets[i + 1] = offsets[i] + len(pairs)
+    return ImpactIndex(vocab, offsets, np.concatenate(ids_parts), np.concatenate(impact_parts), idf, n)

@@ -1,0 +1,148 @@
+"""Chunk: cut documents into passages by heading, keeping the heading path.
+
+A passage is what the assistant shows: one section (or part of a long one) of one document.
+Fenced code blocks and tables are never cut; very short fragments join a neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .corpus import Document
+
+SECTION_SEPARATOR = " › "
+MAX_PASSAGE_CHARS = 900
+MIN_PASSAGE_CHARS = 80
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable piece of a document, with everything needed to show and link it."""
+
+    doc_id: str
+    title: str
+    section: str  # heading path inside the document, "見出し › 小見出し"; "" for the lead
+    text: str
+    source: str | None
+    path: str
+    chapter: str = ""
+
+    @property
+    def heading_path(self) -> str:
+        """``記事タイトル › 見出し › 小見出し``."""
+        return SECTION_SEPARATOR.join(p for p in (self.title, self.section) if p)
+
+
+def split_blocks(body: str) -> list[str]:
+    """Split Markdown into blocks at blank lines, keeping fenced code blocks whole."""
+    blocks: list[str] = []
+    current: list[str] = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        match = _FENCE.match(line)
+        if fence is not None:
+            current.append(line)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and line.strip() == match.group(1):
+                fence = None
+            continue
+        if match:
+            fence = match.group(1)
+            current.append(line)
+            continue
+        if line.strip():
+            current.append(line)
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _sections(body: str) -> list[tuple[list[str], list[str]]]:
+    """(heading path, blocks) for each heading-delimited section, in order."""
+    sections: list[tuple[list[str], list[str]]] = []
+    path: list[tuple[int, str]] = []
+    blocks: list[str] = []
+    for block in split_blocks(body):
+        first, _, rest = block.partition("\n")
+        heading = _HEADING.match(first) if not _FENCE.match(first) else None
+        if heading:
+            sections.append(([t for _, t in path], blocks))
+            level = len(heading.group(1))
+            path = [(lv, t) for lv, t in path if lv < level] + [(level, heading.group(2).strip())]
+            blocks = [rest] if rest.strip() else []
+        else:
+            blocks.append(block)
+    sections.append(([t for _, t in path], blocks))
+    return [(p, b) for p, b in sections if b or p]
+
+
+def _pack(blocks: list[str], limit: int) -> list[str]:
+    """Group blocks into pieces of at most ``limit`` characters (a single large block stays whole)."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for block in blocks:
+        if current and size + len(block) > limit:
+            pieces.append("\n\n".join(current))
+            current, size = [], 0
+        current.append(block)
+        size += len(block) + 2
+    if current:
+        pieces.append("\n\n".join(current))
+    return pieces
+
+
+def chunk_document(doc: Document, max_chars: int = MAX_PASSAGE_CHARS,
+                   min_chars: int = MIN_PASSAGE_CHARS) -> list[Passage]:
+    """Passages of one document, in reading order."""
+    raw: list[tuple[str, str]] = []  # (section, text)
+    for path, blocks in _sections(doc.body):
+        section = SECTION_SEPARATOR.join(path)
+        for piece in _pack(blocks, max_chars):
+            raw.append((section, piece))
+        if not blocks:
+            raw.append((section, ""))
+    merged: list[tuple[str, str]] = []
+    for section, text in raw:
+        if merged and len(merged[-1][1]) < min_chars and _can_merge(merged[-1][0], section):
+            prev_section, prev_text = merged[-1]
+            if prev_section == "":
+                merged[-1] = (section, (prev_text + "\n\n" + text).strip())
+                continue
+            sub = section[len(prev_section):].lstrip(" ›")
+            joined = prev_text + (f"\n\n**{sub}**\n\n" if sub else "\n\n") + text
+            merged[-1] = (prev_section, joined.strip())
+        else:
+            merged.append((section, text))
+    if len(merged) > 1 and len(merged[-1][1]) < min_chars:
+        section, text = merged.pop()
+        prev_section, prev_text = merged[-1]
+        label = section[len(prev_section):].lstrip(" ›") if section.startswith(prev_section) else section
+        merged[-1] = (prev_section, (prev_text + (f"\n\n**{label}**\n\n" if label else "\n\n") + text).strip())
+    passages = [Passage(doc.doc_id, doc.title, section, text.strip(), doc.source, doc.path, doc.chapter)
+                for section, text in merged if text.strip() or section]
+    if not passages:
+        passages = [Passage(doc.doc_id, doc.title, "", doc.description or doc.title, doc.source,
+                            doc.path, doc.chapter)]
+    return [p if p.text else Passage(p.doc_id, p.title, p.section, p.section.split(SECTION_SEPARATOR)[-1],
+                                     p.source, p.path, p.chapter) for p in passages]
+
+
+def _can_merge(previous: str, section: str) -> bool:
+    """A short fragment joins the next one when it is the same section or its parent."""
+    return section == previous or section.startswith(previous + SECTION_SEPARATOR) or previous == ""
+
+
+def chunk_documents(documents: list[Document], max_chars: int = MAX_PASSAGE_CHARS) -> list[Passage]:
+    """All passages of all documents."""
+    out: list[Passage] = []
+    for doc in documents:
+        out.extend(chunk_document(doc, max_chars))
+    return out

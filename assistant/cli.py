@@ -1,0 +1,309 @@
+"""Command line: ``k8s-assistant`` (chat app), ``ask``, ``index`` and ``eval``.
+
+Parses arguments, calls the engine, prints. No retrieval logic lives here. Exit codes:
+0 answered, 1 not covered by the corpus, 2 bad usage or bad input. Messages are Japanese; no
+traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+TEXT_LIMIT = 600  # characters of a passage in human output
+
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def safe_text(text: str) -> str:
+    """Text with terminal escape sequences and control characters removed (newlines and tabs kept)."""
+    return _UNSAFE.sub("", _ANSI.sub("", text))
+
+
+def _json_line(data: dict) -> str:
+    """One JSON object on one line; C1 control characters escaped as well as C0."""
+    raw = json.dumps(data, ensure_ascii=False)
+    return re.sub(r"[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group(0)):04x}", raw)
+
+
+class JapaneseParser(argparse.ArgumentParser):
+    """argparse with its usage errors said in Japanese (exit code 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        translated = (message.replace("the following arguments are required", "次の引数が必要です")
+                      .replace("unrecognized arguments", "知らない引数です")
+                      .replace("invalid int value", "整数ではありません")
+                      .replace("invalid choice", "選べない値です")
+                      .replace("expected one argument", "値が必要です"))
+        sys.stderr.write(f"{self.prog}: エラー: {translated}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"整数ではありません: {value!r}") from None
+    if not 1 <= number <= 100:
+        raise argparse.ArgumentTypeError("1 から 100 までの整数で指定してください")
+    return number
+
+
+def _corpus_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", action="append", type=Path, metavar="PATH",
+                        help="既定のガイドの代わりに索引するフォルダかファイル（複数指定できます）")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="source を持たないページのリンクの基準アドレス（例: https://kubernetes.io/ja/docs/）")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = JapaneseParser(
+        prog="k8s-assistant",
+        description="kubernetes 入門ガイドに日本語で質問できるアシスタント。引数なしで起動するとチャット画面が開きます。",
+        epilog="終了コード: 0 回答あり / 1 ガイドに該当なし / 2 使い方や入力の誤り",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--no-history", action="store_true", help="チャット画面で質問の履歴を保存しない")
+    _corpus_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=JapaneseParser)
+
+    ask = sub.add_parser("ask", help="質問に一度だけ答える", description="質問に一度だけ答えます。")
+    ask.add_argument("question", metavar="QUESTION", help="質問。`-` なら標準入力から1行に1問ずつ読みます")
+    ask.add_argument("--json", action="store_true", help="JSON で出力する（`-` のときは1行1オブジェクト）")
+    ask.add_argument("-k", type=_positive_int, default=3, metavar="N", help="表示する段落の数（既定 3）")
+    _corpus_options(ask)
+
+    index = sub.add_parser("index", help="索引を作成して内容を表示する", description="索引を作成（またはキャッシュから読み込み）して、その内容を表示します。")
+    index.add_argument("--rebuild", action="store_true", help="キャッシュを使わずに作り直す")
+    _corpus_options(index)
+
+    ev = sub.add_parser("eval", help="質問セットで検索の質を測る", description="質問セットで Recall@1・Recall@3・MRR などを測ります。")
+    ev.add_argument("file", nargs="?", type=Path, metavar="FILE", help="質問セット（YAML）。既定は tests/data/questions.yaml")
+    ev.add_argument("--json", action="store_true", help="結果を JSON で出力する")
+    ev.add_argument("-k", type=_positive_int, default=5, metavar="N", help="Recall@N の N の上限（既定 5）")
+    _corpus_options(ev)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+    return __version__
+
+
+def _merge_corpus(args: argparse.Namespace, top: argparse.Namespace | None = None) -> tuple[list[Path] | None, str | None]:
+    corpus = getattr(args, "corpus", None)
+    base_url = getattr(args, "base_url", None)
+    return corpus, base_url
+
+
+class ProgressBar:
+    """A progress bar on standard error, shown only for builds that take more than a second."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.started = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if time.perf_counter() - self.started < 1.0 or not total:
+            return
+        if not self.stream.isatty():
+            if not self.shown:
+                self.stream.write("索引を作成しています…\n")
+                self.shown = True
+            return
+        self.shown = True
+        width = 30
+        filled = int(width * done / total)
+        self.stream.write(f"\r索引を作成中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _open(corpus: list[Path] | None, base_url: str | None, use_cache: bool = True):
+    from .engine import Assistant
+    return Assistant.open(corpus, base_url, progress=ProgressBar(),
+                          notify=lambda m: sys.stderr.write(safe_text(m) + "\n"), use_cache=use_cache)
+
+
+# --- output ----------------------------------------------------------------------------------------
+
+def _trim(text: str, limit: int = TEXT_LIMIT) -> str:
+    """A passage shortened at a line end, without cutting a code block open."""
+    text = safe_text(text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit)
+    cut = cut if cut > limit // 2 else limit
+    head = text[:cut].rstrip()
+    if head.count("```") % 2:
+        head += "\n```"
+    return head + "\n…"
+
+
+def format_answer(answer) -> str:
+    """Human-readable answer."""
+    lines: list[str] = [f"質問: {safe_text(answer.query)}", ""]
+    if not answer.answered:
+        lines.append(answer.message)
+        if answer.suggestions:
+            lines.append("近い話題:")
+            lines.extend(f"  ・{safe_text(s.title)}" + (f"  {safe_text(s.source)}" if s.source else "")
+                         for s in answer.suggestions)
+        return "\n".join(lines)
+    if answer.summary:
+        lines.append("要点:")
+        lines.extend(f"  ・{safe_text(s.text)} [{s.source_number}]" for s in answer.summary)
+        lines.append("")
+    for hit in answer.hits:
+        lines.append(f"[{hit.rank}] {safe_text(hit.heading_path)}")
+        lines.extend("    " + line for line in _trim(hit.text).split("\n"))
+        lines.append(f"    → {safe_text(hit.source) if hit.source else safe_text(hit.path)}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+def _read_stdin_questions() -> tuple[list[tuple[int, str | None]], int]:
+    """(line number, question or None when unreadable) for each non-blank line of standard input."""
+    data = sys.stdin.buffer.read()
+    out: list[tuple[int, str | None]] = []
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            line = raw.decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError:
+            out.append((number, None))
+            continue
+        if line.strip():
+            out.append((number, line))
+    return out, len(out)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .engine import QuestionError
+
+    if args.question != "-" and not args.question.strip():
+        sys.stderr.write("エラー: 質問が空です。聞きたいことを日本語で入力してください。\n")
+        return EXIT_USAGE
+    assistant = _open(*_merge_corpus(args))
+    if args.question != "-":
+        answer = assistant.ask(args.question, k=args.k)
+        print(_json_line(answer.to_json()) if args.json else format_answer(answer))
+        return EXIT_OK if answer.answered else EXIT_NOT_FOUND
+    questions, _ = _read_stdin_questions()
+    if not questions:
+        sys.stderr.write("エラー: 標準入力に質問がありません（1行に1問ずつ入力してください）。\n")
+        return EXIT_USAGE
+    code = EXIT_OK
+    for number, question in questions:
+        if question is None:
+            sys.stderr.write(f"エラー: 標準入力の {number} 行目は UTF-8 として読めないため飛ばしました。\n")
+            code = EXIT_USAGE
+            continue
+        try:
+            answer = assistant.ask(question, k=args.k)
+        except QuestionError:
+            continue
+        if args.json:
+            print(_json_line(answer.to_json()))
+        else:
+            print(format_answer(answer))
+            print("\n" + "─" * 40)
+        sys.stdout.flush()
+        if not answer.answered and code == EXIT_OK:
+            code = EXIT_NOT_FOUND
+    return code
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    assistant = _open(*_merge_corpus(args), use_cache=not args.rebuild)
+    if args.rebuild:
+        from .index import cache_key, default_cache_dir, save_index
+        from .corpus import fingerprint_files
+        folder = default_cache_dir() / f"index-{cache_key(fingerprint_files(assistant.corpus_paths), assistant.analyzer.settings, args.base_url)}"
+        try:
+            save_index(assistant.index, folder)
+            assistant.index.stats.cache_path = str(folder)
+        except OSError as exc:
+            sys.stderr.write(f"索引を {folder} に保存できません（{exc.strerror or exc}）。\n")
+    stats = assistant.index.stats
+    elapsed = time.perf_counter() - started
+    print(f"文書数: {stats.documents}")
+    print(f"段落数: {stats.passages}")
+    print(f"トークン数: {stats.tokens}")
+    if stats.from_cache:
+        print(f"時間: {elapsed:.2f} 秒（キャッシュから読み込み。作成時は {stats.build_seconds:.2f} 秒）")
+    else:
+        print(f"時間: {elapsed:.2f} 秒（作成 {stats.build_seconds:.2f} 秒）")
+    print(f"キャッシュ: {stats.cache_path or '保存なし（メモリ上のみ）'}")
+    if assistant.index.problems:
+        print(f"読み飛ばしたファイル: {len(assistant.index.problems)} 件（標準エラーに表示）")
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate, format_report, load_question_set
+    file = args.file or Path("tests/data/questions.yaml")
+    try:
+        questions = load_question_set(file)
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"エラー: 質問セット {file} を読み込めません（{exc}）。\n")
+        return EXIT_USAGE
+    assistant = _open(*_merge_corpus(args))
+    report = evaluate(assistant, questions, depth=max(args.k, 5))
+    print(_json_line(report.to_json()) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            return _chat(args)
+        command = {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval}[args.command]
+        # Options given before the command (k8s-assistant --corpus X ask ...) count too.
+        top = parser.parse_known_args(argv[: argv.index(args.command)])[0] if args.command in argv else None
+        if top is not None:
+            if getattr(args, "corpus", None) is None and top.corpus:
+                args.corpus = top.corpus
+            if getattr(args, "base_url", None) is None and top.base_url:
+                args.base_url = top.base_url
+        return command(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("\n中断しました。\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+        from .corpus import CorpusError
+        if isinstance(exc, CorpusError):
+            sys.stderr.write(f"エラー: {safe_text(str(exc))}\n")
+            return EXIT_USAGE
+        sys.stderr.write(f"エラー: 予期しない問題が起きました（{exc.__class__.__name__}: {safe_text(str(exc))[:200]}）。\n")
+        return EXIT_USAGE
+
+
+def _chat(args: argparse.Namespace) -> int:
+    try:
+        from .tui.app import run
+    except ImportError:
+        build_parser().print_help()
+        return EXIT_OK
+    return run(args.corpus, args.base_url, history=not args.no_history)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

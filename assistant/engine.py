@@ -1,0 +1,195 @@
+"""The assistant as one object: open a corpus (from the cache when it can), answer questions.
+
+This is the only entry point the interfaces use; it runs the pipeline load → chunk → analyze →
+index (cached) and search → answer, and reports problems as Japanese notices instead of raising.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .analyzer import Analyzer, Synonyms, load_synonyms
+from .answer import (GENERIC_SOURCES, NO_TERMS, NOT_COVERED, Answer, Conversation, Suggestion,
+                     build_summary, choose_hits, is_follow_up, make_hits)
+from .corpus import SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files, load_corpus
+from .index import (CacheDamaged, DocInfo, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
+                    load_index, prune_caches, save_index)
+from .search import correct_term, search
+
+Notify = Callable[[str], None]
+MAX_QUESTION_CHARS = 2_000  # longer input is cut: a question, not a document
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty or blank)."""
+
+
+@dataclass
+class Assistant:
+    """A searchable corpus and the analyzer that reads it."""
+
+    index: SearchIndex
+    analyzer: Analyzer
+    corpus_paths: list[Path]
+    notices: list[str] = field(default_factory=list)
+    _generic: frozenset[str] = frozenset()
+    _variants: dict[str, str] = field(default_factory=dict)
+
+    # --- opening ------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, corpus_paths: list[Path] | None = None, base_url: str | None = None,
+             cache_dir: Path | None = None, progress: Progress | None = None,
+             notify: Notify | None = None, use_cache: bool = True) -> "Assistant":
+        """Open the default corpus or the given paths. Raises CorpusError for unusable paths."""
+        notices: list[str] = []
+
+        def say(message: str) -> None:
+            notices.append(message)
+            if notify:
+                notify(message)
+
+        paths = [Path(p) for p in corpus_paths] if corpus_paths else [default_corpus_path()]
+        for p in paths:
+            if not p.exists():
+                raise CorpusError(f"コーパスのパス {p} が見つかりません")
+        analyzer = Analyzer(_load_synonyms(paths, say))
+        index = None
+        folder = None
+        if use_cache:
+            fingerprint = fingerprint_files(paths)
+            root = cache_dir or default_cache_dir()
+            folder = root / f"index-{cache_key(fingerprint, analyzer.settings, base_url)}"
+            if (folder / "meta.json").exists():
+                try:
+                    index = load_index(folder)
+                    _touch(folder)
+                except CacheDamaged:
+                    say("索引キャッシュが壊れていたため作り直します。")
+        if index is None:
+            corpus = load_corpus(paths, base_url)
+            index = build_index(corpus, analyzer, progress)
+            if folder is not None:
+                try:
+                    save_index(index, folder)
+                    index.stats.cache_path = str(folder)
+                    prune_caches(folder.parent)
+                except OSError as exc:
+                    say(f"索引をキャッシュ {folder.parent} に保存できません（{exc.strerror or exc}）。"
+                        "今回はメモリ上の索引で答えます。")
+        for problem in index.problems:
+            say(f"読み飛ばしたファイル: {problem}")
+        assistant = cls(index, analyzer, paths, notices)
+        assistant._generic = frozenset(t for w in GENERIC_SOURCES for t in analyzer.terms(w))
+        assistant._variants = {"".join(k): v for k, v in analyzer.synonyms.table.items()}
+        return assistant
+
+    # --- asking -------------------------------------------------------------------------------------
+
+    def analyze_question(self, question: str) -> list[str]:
+        """The question's terms, with small typos corrected to known words."""
+        terms = self.analyzer.terms(question[:MAX_QUESTION_CHARS])
+        vocab = self.index.scorer.vocab
+        out = []
+        for term in terms:
+            if term not in vocab:
+                term = correct_term(term, self.index, self._variants) or term
+            out.append(term)
+        return out
+
+    def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:
+        """Answer one question. Raises QuestionError for an empty or blank question."""
+        if not question or not question.strip():
+            raise QuestionError("質問が空です。聞きたいことを日本語で入力してください。")
+        query = question.strip()
+        terms = self.analyze_question(query)
+        follow_up = False
+        if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
+            follow_up = True
+            terms = list(conversation.terms) + [t for t in terms if t not in conversation.terms]
+        if not terms:
+            answer = Answer(query, False, message=NO_TERMS)
+            if conversation:
+                conversation.remember(answer)
+            return answer
+        result = search(self.index, terms)
+        picks = choose_hits(self.index, result, max(1, k))
+        hits = make_hits(self.index, picks, terms, self.analyzer) if result.covered else []
+        if result.covered:
+            answer = Answer(query, True, tuple(hits), build_summary(hits, terms, self.analyzer, self.index),
+                            terms=tuple(terms), follow_up=follow_up)
+        else:
+            suggestions = tuple(Suggestion(self.index.docs[d.doc_index].title, self.index.docs[d.doc_index].source)
+                                for d in result.docs[:3])
+            answer = Answer(query, False, (), (), suggestions, NOT_COVERED, tuple(terms), follow_up)
+        if conversation:
+            conversation.remember(answer)
+        return answer
+
+    def rank_documents(self, question: str, depth: int = 10) -> tuple[list[DocInfo], bool, float]:
+        """The best articles for a question (even when it is not covered), whether it is covered,
+        and the coverage: what the evaluation measures."""
+        terms = self.analyze_question(question.strip())
+        if not terms:
+            return [], False, 0.0
+        result = search(self.index, terms, depth)
+        return [self.index.docs[d.doc_index] for d in result.docs], result.covered, result.coverage
+
+    # --- browsing -----------------------------------------------------------------------------------
+
+    def documents(self) -> list[DocInfo]:
+        """Every document, in corpus order (chapter and order for the guide)."""
+        return list(self.index.docs)
+
+    def article_markdown(self, doc_id: str) -> str:
+        """The whole article as Markdown, rebuilt from its passages."""
+        for i, doc in enumerate(self.index.docs):
+            if doc.doc_id == doc_id:
+                parts = []
+                shown: list[str] = []
+                for p in self.index.doc_passages(i):
+                    if p.section and p.section != (shown[-1] if shown else None):
+                        parts.append(f"## {p.section}")
+                        shown.append(p.section)
+                    parts.append(p.text)
+                return "\n\n".join(parts)
+        raise KeyError(doc_id)
+
+
+def _load_synonyms(paths: list[Path], say: Notify) -> Synonyms:
+    """The shipped synonym file plus any synonym file at the top of a corpus folder."""
+    files: list[Path] = []
+    shipped = default_corpus_path()
+    for folder in [shipped, *[p for p in paths if p.is_dir()]]:
+        for name in SYNONYM_FILE_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and candidate.resolve() not in {f.resolve() for f in files}:
+                files.append(candidate)
+    merged = Synonyms()
+    digests = []
+    for file in files:
+        try:
+            loaded = load_synonyms([file])
+        except ValueError as exc:
+            say(f"{exc}。この同義語ファイルは使わずに続けます。")
+            continue
+        for key, term in loaded.table.items():
+            merged.table.setdefault(key, term)
+        digests.append(loaded.digest)
+    merged.digest = "+".join(digests)
+    return merged
+
+
+def _touch(folder: Path) -> None:
+    try:
+        now = time.time()
+        os.utime(folder, (now, now))
+    except OSError:
+        pass
+
+
+__all__ = ["Assistant", "CorpusError", "QuestionError"]

@@ -1,0 +1,278 @@
+"""Index: analyze passages into weighted fields, score them with BM25, and cache the result.
+
+The cache is plain data (JSON, JSON Lines and ``.npy`` arrays memory-mapped on load), never pickle.
+It lives in one folder per cache key (corpus content, analyzer settings, index settings, package
+version), written to a temporary folder and renamed into place, so readers never see half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import __version__
+from .analyzer import Analyzer
+from .bm25 import ImpactIndex, build_impact_index
+from .chunking import Passage, chunk_documents
+from .corpus import Corpus, Document, Problem
+
+INDEX_FORMAT = "1"
+TITLE_WEIGHT = 3
+SECTION_WEIGHT = 2
+DESCRIPTION_WEIGHT = 1
+KEEP_CACHES = 12
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What the interfaces need to list and link a document."""
+
+    doc_id: str
+    title: str
+    source: str | None
+    path: str
+    chapter: str
+    order: int
+    first_passage: int
+    passage_count: int
+
+
+@dataclass
+class IndexStats:
+    documents: int
+    passages: int
+    tokens: int
+    build_seconds: float = 0.0
+    cache_path: str | None = None
+    from_cache: bool = False
+
+
+@dataclass
+class SearchIndex:
+    """Passages, documents and the BM25 impact index; passage texts are read on demand."""
+
+    docs: list[DocInfo]
+    passage_doc: np.ndarray  # int32: passage -> document index
+    scorer: ImpactIndex
+    stats: IndexStats
+    problems: list[Problem] = field(default_factory=list)
+    _passages: list[Passage] | None = None
+    _passage_file: Path | None = None
+    _passage_offsets: np.ndarray | None = None
+
+    def passage(self, pid: int) -> Passage:
+        """One passage, read from memory or from the cache file."""
+        if self._passages is not None:
+            return self._passages[pid]
+        assert self._passage_file is not None and self._passage_offsets is not None
+        start, end = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
+        with self._passage_file.open("rb") as handle:
+            handle.seek(start)
+            row = json.loads(handle.read(end - start))
+        doc = self.docs[int(self.passage_doc[pid])]
+        return Passage(doc.doc_id, doc.title, row["s"], row["t"], doc.source, doc.path, doc.chapter)
+
+    def doc_passages(self, doc_index: int) -> list[Passage]:
+        """All passages of one document, in reading order."""
+        doc = self.docs[doc_index]
+        return [self.passage(p) for p in range(doc.first_passage, doc.first_passage + doc.passage_count)]
+
+    @property
+    def n_passages(self) -> int:
+        return int(self.scorer.n_passages)
+
+
+# --- building --------------------------------------------------------------------------------------
+
+def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
+    """(title, section, body) texts of a passage; the description joins the title field."""
+    section = passage.section.replace(" › ", "\n")
+    return (passage.title + ("\n" + description if description else ""), section, passage.text)
+
+
+def _analyze_all(texts: list[str], analyzer: Analyzer, progress: Progress | None) -> list[list[str]]:
+    """Analyze texts on every core (Sudachi releases the GIL; one tokenizer per thread)."""
+    workers = max(1, min(os.cpu_count() or 1, 8))
+    results: list[list[str]] = [[] for _ in texts]
+    step = 64
+    batches = [range(i, min(i + step, len(texts))) for i in range(0, len(texts), step)]
+    done = 0
+
+    def run(batch: range) -> range:
+        for i in batch:
+            results[i] = analyzer.terms(texts[i])
+        return batch
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for batch in pool.map(run, batches):
+            done += len(batch)
+            if progress:
+                progress(done, len(texts))
+    return results
+
+
+def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = None) -> SearchIndex:
+    """Chunk, analyze and score a loaded corpus."""
+    started = time.perf_counter()
+    documents = sorted(corpus.documents, key=lambda d: (d.order == 0, d.order, d.path, d.doc_id)) \
+        if all(d.order for d in corpus.documents) else list(corpus.documents)
+    passages: list[Passage] = []
+    docs: list[DocInfo] = []
+    owner: list[int] = []
+    descriptions: list[str] = []
+    for di, doc in enumerate(documents):
+        mine = chunk_documents([doc])
+        docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
+                            len(passages), len(mine)))
+        passages.extend(mine)
+        owner.extend([di] * len(mine))
+        descriptions.extend([doc.description] * len(mine))
+    # Title, section and body are analyzed separately, then weighted by repetition.
+    texts: list[str] = []
+    for passage, description in zip(passages, descriptions):
+        texts.extend(passage_fields(passage, description))
+    analyzed = _analyze_all(texts, analyzer, progress)
+    corpus_terms: list[list[str]] = []
+    for i in range(len(passages)):
+        title, section, body = analyzed[3 * i: 3 * i + 3]
+        corpus_terms.append(body + title * TITLE_WEIGHT + section * SECTION_WEIGHT)
+    scorer = build_impact_index(corpus_terms)
+    stats = IndexStats(len(docs), len(passages), sum(len(t) for t in corpus_terms),
+                       time.perf_counter() - started)
+    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), scorer, stats, list(corpus.problems),
+                       _passages=passages)
+
+
+def corpus_terms_for(index: SearchIndex, analyzer: Analyzer) -> list[list[str]]:
+    """The weighted terms of every passage again (for checks against the reference scorer)."""
+    out: list[list[str]] = []
+    for pid in range(index.n_passages):
+        p = index.passage(pid)
+        doc = index.docs[int(index.passage_doc[pid])]
+        del doc
+        title, section, body = (analyzer.terms(t) for t in passage_fields(p, ""))
+        out.append(body + title * TITLE_WEIGHT + section * SECTION_WEIGHT)
+    return out
+
+
+# --- cache -----------------------------------------------------------------------------------------
+
+def default_cache_dir() -> Path:
+    """``$K8S_ASSISTANT_CACHE_DIR``, else the platform's user cache folder."""
+    env = os.environ.get("K8S_ASSISTANT_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+    return Path(user_cache_dir("k8s-assistant", appauthor=False))
+
+
+def cache_key(fingerprint: list[tuple[str, str]], analyzer_settings: str, base_url: str | None) -> str:
+    """Key of an index: corpus content, analyzer and index settings, package version."""
+    h = hashlib.sha256()
+    for part in (INDEX_FORMAT, __version__, analyzer_settings, base_url or "",
+                 f"{TITLE_WEIGHT},{SECTION_WEIGHT},{DESCRIPTION_WEIGHT}"):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for path, digest in sorted(fingerprint):
+        h.update(path.encode("utf-8", "surrogateescape") + b"\0" + digest.encode() + b"\0")
+    return h.hexdigest()[:32]
+
+
+_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "passage_offsets")
+
+
+def save_index(index: SearchIndex, folder: Path) -> Path:
+    """Write an index into ``folder`` atomically; returns the folder. Raises OSError when it cannot."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    try:
+        offsets = [0]
+        with (tmp / "passages.jsonl").open("wb") as handle:
+            for pid in range(index.n_passages):
+                p = index.passage(pid)
+                line = json.dumps({"s": p.section, "t": p.text}, ensure_ascii=False).encode("utf-8") + b"\n"
+                handle.write(line)
+                offsets.append(offsets[-1] + len(line))
+        arrays = {
+            "offsets": index.scorer.offsets, "passage_ids": index.scorer.passage_ids,
+            "impacts": index.scorer.impacts, "idf": index.scorer.idf,
+            "passage_doc": index.passage_doc, "passage_offsets": np.asarray(offsets, dtype=np.int64),
+        }
+        for name, array in arrays.items():
+            np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+        (tmp / "vocab.json").write_text(json.dumps(list(index.scorer.vocab), ensure_ascii=False), "utf-8")
+        meta = {
+            "format": INDEX_FORMAT, "version": __version__, "docs": [asdict(d) for d in index.docs],
+            "stats": asdict(index.stats), "problems": [asdict(p) for p in index.problems],
+            "sizes": {name: (tmp / f"{name}.npy").stat().st_size for name in _ARRAYS},
+            "n_passages": index.n_passages,
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        try:
+            os.replace(tmp, folder)  # atomic; fails if another process already put a whole one there
+        except OSError:
+            if not (folder / "meta.json").is_file():
+                shutil.rmtree(folder, ignore_errors=True)
+                os.replace(tmp, folder)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+class CacheDamaged(Exception):
+    """The cached index cannot be used and must be rebuilt."""
+
+
+def load_index(folder: Path) -> SearchIndex:
+    """Open a cached index (arrays memory-mapped). Raises CacheDamaged on anything unexpected."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        if meta.get("format") != INDEX_FORMAT or meta.get("version") != __version__:
+            raise CacheDamaged("古い形式")
+        for name in _ARRAYS:
+            if (folder / f"{name}.npy").stat().st_size != meta["sizes"][name]:
+                raise CacheDamaged(f"{name}.npy の大きさが違う")
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+        vocab_list = json.loads((folder / "vocab.json").read_text("utf-8"))
+        n = int(meta["n_passages"])
+        docs = [DocInfo(**d) for d in meta["docs"]]
+        ok = (len(arrays["offsets"]) == len(vocab_list) + 1 == len(arrays["idf"]) + 1
+              and len(arrays["passage_ids"]) == len(arrays["impacts"]) == int(arrays["offsets"][-1])
+              and len(arrays["passage_doc"]) == n and len(arrays["passage_offsets"]) == n + 1
+              and (folder / "passages.jsonl").stat().st_size == int(arrays["passage_offsets"][-1]))
+        if not ok:
+            raise CacheDamaged("配列の大きさが合わない")
+        scorer = ImpactIndex({t: i for i, t in enumerate(vocab_list)}, arrays["offsets"],
+                             arrays["passage_ids"], arrays["impacts"], arrays["idf"], n)
+        stats = IndexStats(**meta["stats"])
+        stats.cache_path, stats.from_cache = str(folder), True
+        problems = [Problem(**p) for p in meta.get("problems", [])]
+        return SearchIndex(docs, arrays["passage_doc"], scorer, stats, problems,
+                           _passage_file=folder / "passages.jsonl", _passage_offsets=arrays["passage_offsets"])
+    except CacheDamaged:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise CacheDamaged(exc.__class__.__name__) from exc
+
+
+def prune_caches(root: Path, keep: int = KEEP_CACHES) -> None:
+    """Remove the least recently used index folders beyond ``keep``; never fails."""
+    try:
+        folders = [p for p in root.iterdir() if p.is_dir() and p.name.startswith("index-")]
+        folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in folders[keep:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass
