@@ -192,13 +192,13 @@ def highlight_markdown(markdown: str, surfaces: tuple[str, ...]) -> str:
 
 
 def choose_hits(index: SearchIndex, result: SearchResult, k: int) -> list[tuple[int, float]]:
-    """(pid, score) to show: the best passage of each of the best articles, then their next best."""
-    first = [(d.best_passage, d.passages[0][1]) for d in result.docs]
-    chosen = first[:k]
+    """(pid, score) to show, best first: the best passage of each of the best articles (scored as its
+    article), then, when fewer articles than ``k`` match, their next best passages."""
+    chosen = [(d.best_passage, d.score) for d in result.docs[:k]]
     if len(chosen) < k:
         rest = sorted((p for d in result.docs for p in d.passages[1:]), key=lambda p: -p[1])
         chosen.extend(rest[: k - len(chosen)])
-    return chosen
+    return sorted(chosen, key=lambda p: -p[1])
 
 
 def make_hits(index: SearchIndex, picks: list[tuple[int, float]], terms: list[str],

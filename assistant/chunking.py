@@ -13,9 +13,10 @@ from .corpus import Document
 
 SECTION_SEPARATOR = " › "
 MAX_PASSAGE_CHARS = 900
-MIN_PASSAGE_CHARS = 80
+MIN_PASSAGE_CHARS = 40
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
@@ -75,7 +76,8 @@ def _sections(body: str) -> list[tuple[list[str], list[str]]]:
         if heading:
             sections.append(([t for _, t in path], blocks))
             level = len(heading.group(1))
-            path = [(lv, t) for lv, t in path if lv < level] + [(level, heading.group(2).strip())]
+            title = _ANCHOR.sub("", heading.group(2)).strip()
+            path = [(lv, t) for lv, t in path if lv < level] + [(level, title)]
             blocks = [rest] if rest.strip() else []
         else:
             blocks.append(block)

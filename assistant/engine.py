@@ -16,7 +16,7 @@ from .analyzer import Analyzer, Synonyms, load_synonyms
 from .answer import (GENERIC_SOURCES, NO_TERMS, NOT_COVERED, Answer, Conversation, Suggestion,
                      build_summary, choose_hits, is_follow_up, make_hits)
 from .corpus import SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files, load_corpus
-from .index import (CacheDamaged, DocInfo, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
+from .index import (CacheDamaged, DocInfo, discard_index, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
                     load_index, prune_caches, save_index)
 from .search import correct_term, search
 
@@ -70,6 +70,7 @@ class Assistant:
                     _touch(folder)
                 except CacheDamaged:
                     say("索引キャッシュが壊れていたため作り直します。")
+                    discard_index(folder)
         if index is None:
             corpus = load_corpus(paths, base_url)
             index = build_index(corpus, analyzer, progress)

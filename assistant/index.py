@@ -47,6 +47,7 @@ class DocInfo:
     order: int
     first_passage: int
     passage_count: int
+    description: str = ""
 
 
 @dataclass
@@ -135,7 +136,7 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
     for di, doc in enumerate(documents):
         mine = chunk_documents([doc])
         docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
-                            len(passages), len(mine)))
+                            len(passages), len(mine), doc.description))
         passages.extend(mine)
         owner.extend([di] * len(mine))
         descriptions.extend([doc.description] * len(mine))
@@ -161,8 +162,7 @@ def corpus_terms_for(index: SearchIndex, analyzer: Analyzer) -> list[list[str]]:
     for pid in range(index.n_passages):
         p = index.passage(pid)
         doc = index.docs[int(index.passage_doc[pid])]
-        del doc
-        title, section, body = (analyzer.terms(t) for t in passage_fields(p, ""))
+        title, section, body = (analyzer.terms(t) for t in passage_fields(p, doc.description))
         out.append(body + title * TITLE_WEIGHT + section * SECTION_WEIGHT)
     return out
 
@@ -267,9 +267,22 @@ def load_index(folder: Path) -> SearchIndex:
         raise CacheDamaged(exc.__class__.__name__) from exc
 
 
+def discard_index(folder: Path) -> None:
+    """Move a damaged index folder out of the way (atomically), then delete it; never fails."""
+    try:
+        trash = Path(tempfile.mkdtemp(prefix=".trash-", dir=folder.parent))
+        os.replace(folder, trash / "old")
+        shutil.rmtree(trash, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def prune_caches(root: Path, keep: int = KEEP_CACHES) -> None:
     """Remove the least recently used index folders beyond ``keep``; never fails."""
     try:
+        for stale in root.glob(".t*-*"):  # left by a process that was killed mid-write
+            if time.time() - stale.stat().st_mtime > 3600:
+                shutil.rmtree(stale, ignore_errors=True)
         folders = [p for p in root.iterdir() if p.is_dir() and p.name.startswith("index-")]
         folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for old in folders[keep:]:

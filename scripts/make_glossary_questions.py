@@ -52,10 +52,12 @@ def resolve_link(link: str, docs: Path) -> str | None:
     and links to pages missing from the folder give None.
     """
     link = link.split("#", 1)[0].strip()
-    link = link.removeprefix("/ja")
-    if not link.startswith("/docs/"):
+    for prefix in ("/ja/docs/", "/docs/"):
+        if link.startswith(prefix):
+            rel = link.removeprefix(prefix).strip("/")
+            break
+    else:
         return None
-    rel = link.removeprefix("/docs/").strip("/")
     if not rel or "{{" in rel:
         return None
     for candidate in (f"{rel}/_index.md", f"{rel}.md"):

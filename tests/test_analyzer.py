@@ -1,0 +1,81 @@
+"""Analyze: the same terms for the spellings a learner uses; particles gone; long input safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.analyzer import Analyzer, Synonyms, load_synonyms, split_for_sudachi
+from assistant.corpus import default_corpus_path
+
+
+@pytest.fixture(scope="module")
+def plain() -> Analyzer:
+    return Analyzer()
+
+
+@pytest.fixture(scope="module")
+def domain() -> Analyzer:
+    return Analyzer(load_synonyms([default_corpus_path() / "synonyms.yaml"]))
+
+
+@pytest.mark.parametrize("a, b", [("サーバ", "サーバー"), ("Pod", "ポッド"), ("クラスタ", "クラスター"), ("ｺﾝﾃﾅ", "コンテナ"),
+                                  ("ＰＯＤ", "pod")])
+def test_sudachi_unifies_spellings(plain, a, b):
+    assert plain.terms(a) == plain.terms(b)
+
+
+def test_particles_auxiliaries_and_symbols_are_dropped(plain):
+    terms = plain.terms("Podとコンテナの違いは何ですか？")
+    assert "の" not in terms and "は" not in terms and "です" not in terms and "?" not in terms
+    assert terms == ["ポッド", "コンテナ", "違い"]
+
+
+@pytest.mark.parametrize("variants", [
+    ("ns", "namespace", "Namespace", "ネームスペース", "名前空間"),
+    ("svc", "Service", "サービス"),
+    ("pv", "PersistentVolume", "永続ボリューム"),
+    ("rs", "ReplicaSet", "レプリカセット"),
+    ("deploy", "Deployment", "デプロイメント"),
+    ("liveness probe", "ライブネスプローブ", "死活監視"),
+    ("ノード", "node", "no"),
+    ("メモリ", "メモリー"),
+])
+def test_synonym_file_joins_what_sudachi_keeps_apart(plain, domain, variants):
+    first = domain.terms(variants[0])
+    assert len(first) == 1
+    assert all(domain.terms(v) == first for v in variants)
+
+
+def test_without_the_synonym_file_those_spellings_differ(plain):
+    assert plain.terms("ネームスペース") != plain.terms("ns")
+    assert plain.terms("名前空間") != plain.terms("namespace")
+
+
+def test_sixty_thousand_characters_are_analyzed(plain):
+    text = "Podはコンテナをまとめる単位です。" * 4000  # about 60,000 characters, 180,000 bytes
+    terms = plain.terms(text)
+    assert terms.count("ポッド") == 4000
+
+
+def test_long_line_without_breaks_is_split_below_sudachis_limit():
+    text = "あ" * 50_000 + "😀" * 20_000
+    pieces = split_for_sudachi(text)
+    assert "".join(pieces) == text
+    assert all(len(p.encode("utf-8")) <= 49_149 for p in pieces)
+
+
+def test_bad_synonym_file_is_named(tmp_path):
+    bad = tmp_path / "synonyms.yaml"
+    bad.write_text("pod: [po\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="synonyms.yaml"):
+        load_synonyms([bad])
+
+
+def test_analyzer_is_safe_across_threads(domain):
+    from concurrent.futures import ThreadPoolExecutor
+    text = "ネームスペースごとにリソースを分けます。" * 50
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(domain.terms, [text] * 16))
+    assert all(r == results[0] for r in results)
