@@ -15,15 +15,17 @@ from pathlib import Path
 
 import yaml
 
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 SUDACHI_MAX_BYTES = 49_149
 CHUNK_BYTES = 40_000  # stay well below Sudachi's limit
+SUB_UNITS = False  # index the short units of compounds too (multi-granularity)
 
-STOP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "接続詞", "感動詞", "代名詞"})
+STOP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "接続詞", "感動詞", "代名詞", "副詞", "連体詞"})
 # Normalized forms that carry no topic: light verbs and question scaffolding (教えて, 方法, 何ですか).
 STOP_WORDS = frozenset({
     "為る", "有る", "居る", "成る", "出来る", "教える", "下さる", "呉れる", "貰う", "頂く", "知る", "思う", "言う",
     "分かる", "見る", "良い", "欲しい", "行く", "来る", "置く", "仕舞う", "願う", "御願い", "お願い",
+    "遣る", "つく", "みたい", "感じ", "ください", "下さい",
     "方法", "遣り方", "仕方", "使い方", "事", "物", "様", "の", "ん", "場合", "時", "他", "以下", "次",
     "とき", "ため", "為", "など", "等", "よう", "について", "それぞれ", "いう", "こと", "もの",
     "ー", "-", "_", "何", "どう", "どんな", "如何", "どの", "いつ", "どこ",
@@ -32,10 +34,15 @@ STOP_WORDS = frozenset({
 
 @dataclass(frozen=True)
 class Token:
-    """One index term with the text it came from (for highlighting)."""
+    """One index term with the text it came from (for highlighting).
+
+    ``parts`` are the terms of Sudachi's short units when the long unit is a compound
+    (設定方法 → 設定, 方法): indexed too, so a question can match either granularity.
+    """
 
     term: str
     surface: str
+    parts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -110,12 +117,13 @@ class Analyzer:
             sudachi_version = version("sudachipy")
         except Exception:  # pragma: no cover - metadata missing in odd installs
             dict_version = sudachi_version = "?"
-        return "|".join([ANALYZER_VERSION, "C", sudachi_version, dict_version, ",".join(sorted(STOP_POS)),
+        return "|".join([ANALYZER_VERSION, "C+A" if SUB_UNITS else "C", sudachi_version, dict_version, ",".join(sorted(STOP_POS)),
                          hashlib.sha256("\n".join(sorted(STOP_WORDS)).encode()).hexdigest()[:16],
                          self.synonyms.digest])
 
     def base_tokens(self, text: str) -> list[Token]:
-        """Normalized content morphemes, before synonyms."""
+        """Normalized content morphemes (long units, with their short units), before synonyms."""
+        from sudachipy import SplitMode
         tokenizer = self._tokenizer()
         out: list[Token] = []
         for piece in split_for_sudachi(normalize_text(text)):
@@ -125,7 +133,13 @@ class Analyzer:
                 term = m.normalized_form().lower()
                 if term in STOP_WORDS or not term.strip():
                     continue
-                out.append(Token(term, m.surface()))
+                parts: tuple[str, ...] = ()
+                subs = m.split(SplitMode.A)
+                if len(subs) > 1:
+                    parts = tuple(p for p in (s.normalized_form().lower() for s in subs
+                                              if s.part_of_speech()[0] not in STOP_POS)
+                                  if p not in STOP_WORDS and p.strip() and p != term)
+                out.append(Token(term, m.surface(), parts))
         return out
 
     def tokens(self, text: str) -> list[Token]:
@@ -133,8 +147,13 @@ class Analyzer:
         return apply_synonyms(self.base_tokens(text), self.synonyms)
 
     def terms(self, text: str) -> list[str]:
-        """Index terms only."""
-        return [t.term for t in self.tokens(text)]
+        """Index terms: every long unit followed by its short units."""
+        out: list[str] = []
+        for token in self.tokens(text):
+            out.append(token.term)
+            if SUB_UNITS:
+                out.extend(token.parts)
+        return out
 
 
 def apply_synonyms(tokens: list[Token], synonyms: Synonyms) -> list[Token]:

@@ -92,15 +92,41 @@ class Assistant:
     # --- asking -------------------------------------------------------------------------------------
 
     def analyze_question(self, question: str) -> list[str]:
-        """The question's terms, with small typos corrected to known words."""
-        terms = self.analyzer.terms(question[:MAX_QUESTION_CHARS])
+        """The question's terms, fitted to the index's vocabulary.
+
+        A compound the corpus never uses is replaced by its parts (設定方法 → 設定), an unknown
+        katakana or Latin compound is split into two known words (ヘッドレスサービス → ヘッドレス + サービス),
+        and a small typo is corrected to the one known word it is close to.
+        """
         vocab = self.index.scorer.vocab
-        out = []
-        for term in terms:
-            if term not in vocab:
-                term = correct_term(term, self.index, self._variants) or term
-            out.append(term)
+        out: list[str] = []
+        for token in self.analyzer.tokens(question[:MAX_QUESTION_CHARS]):
+            term = token.term
+            if term in vocab:
+                out.append(term)
+                continue
+            known_parts = [p for p in token.parts if p in vocab]
+            if known_parts:
+                out.extend(known_parts)
+                continue
+            split = self._decompound(term)
+            if split:
+                out.extend(split)
+                continue
+            out.append(correct_term(term, self.index, self._variants) or term)
         return out
+
+    def _decompound(self, term: str) -> list[str] | None:
+        """Two known words that make up an unknown one, the most balanced split first."""
+        if len(term) < 4:
+            return None
+        vocab = self.index.scorer.vocab
+        known = lambda w: vocab.get(w) is not None and w or self._variants.get(w)  # noqa: E731
+        for i in sorted(range(2, len(term) - 1), key=lambda i: abs(len(term) / 2 - i)):
+            left, right = known(term[:i]), known(term[i:])
+            if left and right and left in vocab and right in vocab:
+                return [left, right]
+        return None
 
     def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:
         """Answer one question. Raises QuestionError for an empty or blank question."""

@@ -26,7 +26,7 @@ from .bm25 import ImpactIndex, build_impact_index
 from .chunking import Passage, chunk_documents
 from .corpus import Corpus, Document, Problem
 
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"
 TITLE_WEIGHT = 3
 SECTION_WEIGHT = 2
 DESCRIPTION_WEIGHT = 1
@@ -48,6 +48,7 @@ class DocInfo:
     first_passage: int
     passage_count: int
     description: str = ""
+    title_terms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -69,6 +70,8 @@ class SearchIndex:
     scorer: ImpactIndex
     stats: IndexStats
     problems: list[Problem] = field(default_factory=list)
+    _section_terms: list[tuple[str, ...]] | None = None
+    _section_file: Path | None = None
     _passages: list[Passage] | None = None
     _passage_file: Path | None = None
     _passage_offsets: np.ndarray | None = None
@@ -84,6 +87,14 @@ class SearchIndex:
             row = json.loads(handle.read(end - start))
         doc = self.docs[int(self.passage_doc[pid])]
         return Passage(doc.doc_id, doc.title, row["s"], row["t"], doc.source, doc.path, doc.chapter)
+
+    def section_terms(self, pid: int) -> tuple[str, ...]:
+        """Analyzed heading path of one passage (read from the cache on first use)."""
+        if self._section_terms is None:
+            assert self._section_file is not None
+            self._section_terms = [tuple(s.split(" ")) if s else () for s in
+                                   json.loads(self._section_file.read_text("utf-8"))]
+        return self._section_terms[pid]
 
     def doc_passages(self, doc_index: int) -> list[Passage]:
         """All passages of one document, in reading order."""
@@ -136,7 +147,7 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
     for di, doc in enumerate(documents):
         mine = chunk_documents([doc])
         docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
-                            len(passages), len(mine), doc.description))
+                            len(passages), len(mine), doc.description, tuple(dict.fromkeys(analyzer.terms(doc.title)))))
         passages.extend(mine)
         owner.extend([di] * len(mine))
         descriptions.extend([doc.description] * len(mine))
@@ -146,14 +157,16 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
         texts.extend(passage_fields(passage, description))
     analyzed = _analyze_all(texts, analyzer, progress)
     corpus_terms: list[list[str]] = []
+    section_terms: list[tuple[str, ...]] = []
     for i in range(len(passages)):
         title, section, body = analyzed[3 * i: 3 * i + 3]
         corpus_terms.append(body + title * TITLE_WEIGHT + section * SECTION_WEIGHT)
+        section_terms.append(tuple(dict.fromkeys(t for t in section if " " not in t)))
     scorer = build_impact_index(corpus_terms)
     stats = IndexStats(len(docs), len(passages), sum(len(t) for t in corpus_terms),
                        time.perf_counter() - started)
     return SearchIndex(docs, np.asarray(owner, dtype=np.int32), scorer, stats, list(corpus.problems),
-                       _passages=passages)
+                       _section_terms=section_terms, _passages=passages)
 
 
 def corpus_terms_for(index: SearchIndex, analyzer: Analyzer) -> list[list[str]]:
@@ -211,6 +224,8 @@ def save_index(index: SearchIndex, folder: Path) -> Path:
         }
         for name, array in arrays.items():
             np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+        (tmp / "sections.json").write_text(json.dumps(
+            [" ".join(index.section_terms(pid)) for pid in range(index.n_passages)], ensure_ascii=False), "utf-8")
         (tmp / "vocab.json").write_text(json.dumps(list(index.scorer.vocab), ensure_ascii=False), "utf-8")
         meta = {
             "format": INDEX_FORMAT, "version": __version__, "docs": [asdict(d) for d in index.docs],
@@ -247,11 +262,12 @@ def load_index(folder: Path) -> SearchIndex:
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
         vocab_list = json.loads((folder / "vocab.json").read_text("utf-8"))
         n = int(meta["n_passages"])
-        docs = [DocInfo(**d) for d in meta["docs"]]
+        docs = [DocInfo(**{**d, "title_terms": tuple(d.get("title_terms", ()))}) for d in meta["docs"]]
         ok = (len(arrays["offsets"]) == len(vocab_list) + 1 == len(arrays["idf"]) + 1
               and len(arrays["passage_ids"]) == len(arrays["impacts"]) == int(arrays["offsets"][-1])
               and len(arrays["passage_doc"]) == n and len(arrays["passage_offsets"]) == n + 1
-              and (folder / "passages.jsonl").stat().st_size == int(arrays["passage_offsets"][-1]))
+              and (folder / "passages.jsonl").stat().st_size == int(arrays["passage_offsets"][-1])
+              and (folder / "sections.json").is_file())
         if not ok:
             raise CacheDamaged("配列の大きさが合わない")
         scorer = ImpactIndex({t: i for i, t in enumerate(vocab_list)}, arrays["offsets"],
@@ -260,7 +276,8 @@ def load_index(folder: Path) -> SearchIndex:
         stats.cache_path, stats.from_cache = str(folder), True
         problems = [Problem(**p) for p in meta.get("problems", [])]
         return SearchIndex(docs, arrays["passage_doc"], scorer, stats, problems,
-                           _passage_file=folder / "passages.jsonl", _passage_offsets=arrays["passage_offsets"])
+                           _section_file=folder / "sections.json", _passage_file=folder / "passages.jsonl",
+                           _passage_offsets=arrays["passage_offsets"])
     except CacheDamaged:
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:

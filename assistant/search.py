@@ -8,16 +8,26 @@ appear nowhere in the best article is "not covered", however high the common wor
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from .bm25 import K1
 from .index import SearchIndex
 
 SUPPORT_WEIGHT = 0.3  # how much an article's second-best passage adds to its best
-MIN_COVERAGE = 0.5  # calibrated on tests/data/questions.yaml (see scripts/evaluate.py)
-MIN_SCORE = 1.0
+TITLE_BOOST = 0.6  # an article whose title is the question's subject ranks higher
+SECTION_BOOST = 0.5  # inside an article, the passage whose heading matches the question is preferred
+RERANK_DEPTH = 30
+# "Covered or not" is a logistic model over three features of the question and its best match:
+# coverage (share of the question's IDF in the best article), match strength (best passage score
+# over the score a passage containing every term would reach) and the share of the question's words
+# that the corpus never uses. Weights from scripts/calibrate.py on tests/data/questions.yaml.
+DECLINE_WEIGHTS = (0.97, 2.64, -4.06)
+DECLINE_BIAS = -0.86
+UNKNOWN_WEIGHT = 0.0  # unknown words are no evidence for coverage; their share is a feature of its own
 
 
 @dataclass(frozen=True)
@@ -34,20 +44,26 @@ class SearchResult:
     docs: tuple[RankedDoc, ...]
     coverage: float  # share of the question's IDF found in the best article
     covered: bool
+    features: tuple[float, float, float] = (0.0, 0.0, 1.0)
+    confidence: float = 0.0  # probability, by the calibrated model, that the corpus covers the question
 
 
 def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
-    """Levenshtein distance of a and b is at most ``limit`` (banded, early exit)."""
+    """Edit distance (with adjacent transpositions, 'exce' → 'exec') of a and b is at most ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return False
+    before: list[int] | None = None
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i] + [0] * len(b)
         for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            cost = current[j - 1] + 1, previous[j] + 1, previous[j - 1] + (ca != cb)
+            current[j] = min(cost)
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
         if min(current) > limit:
             return False
-        previous = current
+        before, previous = previous, current
     return previous[-1] <= limit
 
 
@@ -62,10 +78,10 @@ def _vocab_by_length(vocab_key: int, words: tuple[str, ...]) -> dict[int, list[s
 def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str | None:
     """The known term closest to an unknown one (a small typo), or None.
 
-    Only words of four or more characters are corrected, by one edit (two from eight characters),
+    Only words of four or more characters are corrected, by one edit or swap (two from eight characters),
     and only when exactly one best candidate exists, so that unknown words stay unknown.
     """
-    if len(term) < 4 or term.isascii() and len(term) < 5:
+    if len(term) < 4:
         return None
     limit = 1 if len(term) < 8 else 2
     vocab = index.scorer.vocab
@@ -89,19 +105,51 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10) -> SearchResul
     candidates = np.flatnonzero(scores > 0)
     if not len(candidates):
         return SearchResult(tuple(terms), (), 0.0, False)
+    best_raw = float(scores[candidates].max())
     order = candidates[np.argsort(-scores[candidates], kind="stable")]
     per_doc: dict[int, list[tuple[int, float]]] = {}
     for pid in order:
         per_doc.setdefault(int(index.passage_doc[pid]), []).append((int(pid), float(scores[pid])))
+    query = set(terms)
     ranked = []
     for doc_index, hits in per_doc.items():
-        doc_score = hits[0][1] + (SUPPORT_WEIGHT * hits[1][1] if len(hits) > 1 else 0.0)
-        ranked.append(RankedDoc(doc_index, doc_score, hits[0][0], tuple(hits[:5])))
-    ranked.sort(key=lambda d: (-d.score, d.doc_index))
-    ranked = ranked[:depth]
+        base = hits[0][1] + (SUPPORT_WEIGHT * hits[1][1] if len(hits) > 1 else 0.0)
+        ranked.append((base, doc_index, hits))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    docs = []
+    for base, doc_index, hits in ranked[:RERANK_DEPTH]:
+        boost = 1.0 + TITLE_BOOST * _overlap(query, index.docs[doc_index].title_terms)
+        passages = sorted(((pid, score * (1.0 + SECTION_BOOST * _overlap(query, index.section_terms(pid))))
+                           for pid, score in hits[:8]), key=lambda p: -p[1])
+        docs.append(RankedDoc(doc_index, base * boost, passages[0][0], tuple(passages[:5])))
+    docs.sort(key=lambda d: (-d.score, d.doc_index))
+    ranked = docs[:depth]
     coverage = _coverage(index, terms, ranked[0].doc_index)
-    covered = coverage >= MIN_COVERAGE and ranked[0].score >= MIN_SCORE
-    return SearchResult(tuple(terms), tuple(ranked), coverage, covered)
+    ideal = sum(_weight(index, t) for t in terms) * (K1 + 1)
+    unknown = sum(1 for t in terms if t not in scorer.vocab) / len(terms)
+    features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
+    confidence = decline_confidence(features)
+    return SearchResult(tuple(terms), tuple(ranked), coverage, confidence >= 0.5, features, confidence)
+
+
+def decline_confidence(features: tuple[float, float, float]) -> float:
+    """Probability that the corpus covers a question, from its three features."""
+    z = DECLINE_BIAS + sum(w * f for w, f in zip(DECLINE_WEIGHTS, features))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _overlap(query: set[str], terms: tuple[str, ...]) -> float:
+    """Jaccard overlap of the question's terms and a title's or heading's terms."""
+    if not terms:
+        return 0.0
+    heading = set(terms)
+    return len(query & heading) / len(query | heading)
+
+
+def _weight(index: SearchIndex, term: str) -> float:
+    """A term's IDF; an unknown word gets UNKNOWN_WEIGHT times the IDF of a word found nowhere."""
+    idf = index.scorer.term_idf(term)
+    return idf if term in index.scorer.vocab else UNKNOWN_WEIGHT * idf
 
 
 def _coverage(index: SearchIndex, terms: list[str], doc_index: int) -> float:
@@ -110,7 +158,7 @@ def _coverage(index: SearchIndex, terms: list[str], doc_index: int) -> float:
     lo, hi = doc.first_passage, doc.first_passage + doc.passage_count
     total = found = 0.0
     for term in set(terms):
-        idf = index.scorer.term_idf(term)
+        idf = _weight(index, term)
         total += idf
         ids, _ = index.scorer.postings(term)
         if len(ids):
