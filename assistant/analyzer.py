@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 ANALYZER_VERSION = "2"
 SUDACHI_MAX_BYTES = 49_149
@@ -55,6 +54,25 @@ class Synonyms:
     @property
     def max_len(self) -> int:
         return max((len(k) for k in self.table), default=0)
+
+
+def _sudachi_id() -> str:
+    """SudachiPy's version and the dictionary file's size and date, without importing metadata."""
+    import importlib.util
+    import os
+    version = "?"
+    spec = importlib.util.find_spec("sudachipy")
+    if spec and spec.origin:
+        import sudachipy
+        version = getattr(sudachipy, "__version__", "?")
+    dic = importlib.util.find_spec("sudachidict_core")
+    if dic and dic.origin:
+        try:
+            info = os.stat(os.path.join(os.path.dirname(dic.origin), "resources", "system.dic"))
+            return f"{version}:{info.st_size}:{info.st_mtime_ns}"
+        except OSError:
+            pass
+    return version
 
 
 def normalize_text(text: str) -> str:
@@ -111,13 +129,7 @@ class Analyzer:
     @property
     def settings(self) -> str:
         """Everything that changes the terms produced: part of the index cache key."""
-        try:
-            from importlib.metadata import version
-            dict_version = version("sudachidict-core")
-            sudachi_version = version("sudachipy")
-        except Exception:  # pragma: no cover - metadata missing in odd installs
-            dict_version = sudachi_version = "?"
-        return "|".join([ANALYZER_VERSION, "C+A" if SUB_UNITS else "C", sudachi_version, dict_version, ",".join(sorted(STOP_POS)),
+        return "|".join([ANALYZER_VERSION, "C+A" if SUB_UNITS else "C", _sudachi_id(), ",".join(sorted(STOP_POS)),
                          hashlib.sha256("\n".join(sorted(STOP_WORDS)).encode()).hexdigest()[:16],
                          self.synonyms.digest])
 
@@ -147,13 +159,18 @@ class Analyzer:
         return apply_synonyms(self.base_tokens(text), self.synonyms)
 
     def terms(self, text: str) -> list[str]:
-        """Index terms: every long unit followed by its short units."""
-        out: list[str] = []
-        for token in self.tokens(text):
-            out.append(token.term)
-            if SUB_UNITS:
-                out.extend(token.parts)
-        return out
+        """Index terms of a text."""
+        return terms_of(self.tokens(text))
+
+
+def terms_of(tokens: list[Token]) -> list[str]:
+    """Index terms of analyzed tokens: every long unit (followed by its short units with SUB_UNITS)."""
+    out: list[str] = []
+    for token in tokens:
+        out.append(token.term)
+        if SUB_UNITS:
+            out.extend(token.parts)
+    return out
 
 
 def apply_synonyms(tokens: list[Token], synonyms: Synonyms) -> list[Token]:
@@ -177,25 +194,38 @@ def apply_synonyms(tokens: list[Token], synonyms: Synonyms) -> list[Token]:
     return out
 
 
-def load_synonyms(files: list[Path], analyzer: Analyzer | None = None) -> Synonyms:
-    """Read synonym files: ``canonical: [variant, ...]``. Variants are analyzed like any text.
-
-    Invalid files raise ValueError naming the file.
-    """
-    base = analyzer or Analyzer()
-    table: dict[tuple[str, ...], str] = {}
+def synonym_digest(files: list[Path]) -> str:
+    """Digest of the synonym files' bytes: enough to key a cached index without analyzing them."""
     digest = hashlib.sha256()
     for file in files:
         try:
-            raw = file.read_bytes()
-            data = yaml.safe_load(raw.decode("utf-8")) or {}
+            digest.update(file.read_bytes())
+        except OSError:
+            digest.update(b"unreadable:" + str(file).encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_synonyms(files: list[Path], analyzer: Analyzer | None = None) -> tuple[Synonyms, list[str]]:
+    """Read synonym files: ``canonical: [variant, ...]``; variants are analyzed like any text.
+
+    Returns the table and a Japanese notice for each file that could not be used (it is skipped).
+    """
+    import yaml
+
+    base = analyzer or Analyzer()
+    table: dict[tuple[str, ...], str] = {}
+    notices: list[str] = []
+    for file in files:
+        try:
+            data = yaml.safe_load(file.read_bytes().decode("utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ValueError(f"同義語ファイル {file} を読み込めません（{exc.__class__.__name__}）") from exc
+            notices.append(f"同義語ファイル {file} を読み込めません（{exc.__class__.__name__}）。このファイルは使わずに続けます。")
+            continue
         if not isinstance(data, dict):
-            raise ValueError(f"同義語ファイル {file} は「代表語: [言い換え, ...]」の形にしてください")
-        digest.update(raw)
-        groups = data.get("synonyms", data) if isinstance(data.get("synonyms"), dict) else data
-        for canonical, variants in groups.items():
+            notices.append(f"同義語ファイル {file} は「代表語: [言い換え, ...]」の形にしてください。このファイルは使わずに続けます。")
+            continue
+        for canonical, variants in data.items():
             if not isinstance(variants, list):
                 continue
             head = [t.term for t in base.base_tokens(str(canonical))]
@@ -206,4 +236,12 @@ def load_synonyms(files: list[Path], analyzer: Analyzer | None = None) -> Synony
                 key = tuple(t.term for t in base.base_tokens(variant))
                 if key and key != (term,):
                     table.setdefault(key, term)
-    return Synonyms(table, digest.hexdigest()[:16])
+    return Synonyms(table, synonym_digest(files)), notices
+
+
+def synonyms_to_json(synonyms: Synonyms) -> list:
+    return [[list(key), term] for key, term in synonyms.table.items()]
+
+
+def synonyms_from_json(rows: list, digest: str) -> Synonyms:
+    return Synonyms({tuple(key): term for key, term in rows}, digest)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .analyzer import Analyzer
 from .index import SearchIndex
 from .search import SearchResult
 
@@ -32,7 +31,8 @@ class Hit:
     text: str
     doc_id: str = ""
     chapter: str = ""
-    highlights: tuple[str, ...] = ()
+    highlights: tuple[str, ...] = ()  # the passage's words that match the question, longest first
+    matches: tuple[tuple[str, str], ...] = ()  # (surface, term) behind the highlights
 
     @property
     def heading_path(self) -> str:
@@ -134,9 +134,12 @@ def sentences(markdown: str) -> list[str]:
     return out
 
 
-def build_summary(hits: list[Hit], terms: list[str], analyzer: Analyzer, index: SearchIndex,
-                  limit: int = 3) -> tuple[SummaryLine, ...]:
-    """One to three sentences from the best passages that contain the most of the question."""
+def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, limit: int = 3) -> tuple[SummaryLine, ...]:
+    """One to three sentences from the best passages that contain the most of the question.
+
+    A sentence contains a question term when it contains one of the surfaces that the passage's
+    analysis (done when indexing) mapped to that term: no analysis at answer time.
+    """
     wanted = set(terms)
     if not wanted:
         return ()
@@ -145,12 +148,14 @@ def build_summary(hits: list[Hit], terms: list[str], analyzer: Analyzer, index: 
     scored: list[tuple[float, int, int, str]] = []
     for hit in hits[:3]:
         for position, sentence in enumerate(sentences(hit.text)):
-            found = set(analyzer.terms(sentence)) & wanted
+            found = {term for surface, term in hit.matches if surface in sentence and term in wanted}
             if not found:
                 continue
             value = sum(weight[t] for t in found) / total
             if re.search(r"とは|のこと|です。|ます。", sentence):
                 value += 0.15
+            if "記事" in sentence or "」を参照" in sentence:
+                continue  # a pointer to another article is not an answer
             value -= 0.08 * (hit.rank - 1) + 0.02 * position
             scored.append((value, hit.rank, position, sentence))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
@@ -165,14 +170,11 @@ def build_summary(hits: list[Hit], terms: list[str], analyzer: Analyzer, index: 
     return tuple(chosen)
 
 
-def highlight_surfaces(text: str, terms: list[str], analyzer: Analyzer) -> tuple[str, ...]:
-    """The words of a passage that match the question (as written in the passage)."""
+def matching_words(surfaces: dict[str, str], terms: list[str]) -> tuple[tuple[str, str], ...]:
+    """(surface, term) of a passage's words that match the question, longest surface first."""
     wanted = set(terms)
-    seen: dict[str, None] = {}
-    for token in analyzer.tokens(text):
-        if token.term in wanted and token.surface.strip():
-            seen.setdefault(token.surface, None)
-    return tuple(sorted(seen, key=len, reverse=True))
+    found = [(surface, term) for surface, term in surfaces.items() if term in wanted]
+    return tuple(sorted(found, key=lambda m: -len(m[0])))
 
 
 _CODE_SPLIT = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
@@ -201,11 +203,11 @@ def choose_hits(index: SearchIndex, result: SearchResult, k: int) -> list[tuple[
     return sorted(chosen, key=lambda p: -p[1])
 
 
-def make_hits(index: SearchIndex, picks: list[tuple[int, float]], terms: list[str],
-              analyzer: Analyzer) -> list[Hit]:
+def make_hits(index: SearchIndex, picks: list[tuple[int, float]], terms: list[str]) -> list[Hit]:
     hits = []
     for rank, (pid, score) in enumerate(picks, 1):
         p = index.passage(pid)
+        matches = matching_words(index.surfaces(pid), terms)
         hits.append(Hit(rank, score, p.title, p.section, p.source, p.path, p.text, p.doc_id, p.chapter,
-                        highlight_surfaces(p.text, terms, analyzer)))
+                        tuple(m[0] for m in matches), matches))
     return hits

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import yaml
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are read up to this size, with a notice
@@ -103,6 +102,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
+    import yaml
+
     try:
         meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError as exc:

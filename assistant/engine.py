@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .analyzer import Analyzer, Synonyms, load_synonyms
+from .analyzer import Analyzer, Synonyms, load_synonyms, synonym_digest
 from .answer import (GENERIC_SOURCES, NO_TERMS, NOT_COVERED, Answer, Conversation, Suggestion,
                      build_summary, choose_hits, is_follow_up, make_hits)
 from .corpus import SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files, load_corpus
@@ -57,7 +57,8 @@ class Assistant:
         for p in paths:
             if not p.exists():
                 raise CorpusError(f"コーパスのパス {p} が見つかりません")
-        analyzer = Analyzer(_load_synonyms(paths, say))
+        synonym_files = _synonym_files(paths)
+        analyzer = Analyzer(Synonyms({}, synonym_digest(synonym_files)))  # the table comes with the index
         index = None
         folder = None
         if use_cache:
@@ -73,7 +74,10 @@ class Assistant:
                     discard_index(folder)
         if index is None:
             corpus = load_corpus(paths, base_url)
+            table, synonym_notices = load_synonyms(synonym_files, analyzer)
+            analyzer.synonyms = table
             index = build_index(corpus, analyzer, progress)
+            index.synonyms, index.notices = table, synonym_notices
             if folder is not None:
                 try:
                     save_index(index, folder)
@@ -82,6 +86,9 @@ class Assistant:
                 except OSError as exc:
                     say(f"索引をキャッシュ {folder.parent} に保存できません（{exc.strerror or exc}）。"
                         "今回はメモリ上の索引で答えます。")
+        analyzer.synonyms = index.synonyms
+        for notice in index.notices:
+            say(notice)
         for problem in index.problems:
             say(f"読み飛ばしたファイル: {problem}")
         assistant = cls(index, analyzer, paths, notices)
@@ -145,9 +152,9 @@ class Assistant:
             return answer
         result = search(self.index, terms)
         picks = choose_hits(self.index, result, max(1, k))
-        hits = make_hits(self.index, picks, terms, self.analyzer) if result.covered else []
+        hits = make_hits(self.index, picks, terms) if result.covered else []
         if result.covered:
-            answer = Answer(query, True, tuple(hits), build_summary(hits, terms, self.analyzer, self.index),
+            answer = Answer(query, True, tuple(hits), build_summary(hits, terms, self.index),
                             terms=tuple(terms), follow_up=follow_up)
         else:
             suggestions = tuple(Suggestion(self.index.docs[d.doc_index].title, self.index.docs[d.doc_index].source)
@@ -187,28 +194,17 @@ class Assistant:
         raise KeyError(doc_id)
 
 
-def _load_synonyms(paths: list[Path], say: Notify) -> Synonyms:
+def _synonym_files(paths: list[Path]) -> list[Path]:
     """The shipped synonym file plus any synonym file at the top of a corpus folder."""
     files: list[Path] = []
-    shipped = default_corpus_path()
-    for folder in [shipped, *[p for p in paths if p.is_dir()]]:
+    seen: set[Path] = set()
+    for folder in [default_corpus_path(), *[p for p in paths if p.is_dir()]]:
         for name in SYNONYM_FILE_NAMES:
             candidate = folder / name
-            if candidate.is_file() and candidate.resolve() not in {f.resolve() for f in files}:
+            if candidate.is_file() and candidate.resolve() not in seen:
+                seen.add(candidate.resolve())
                 files.append(candidate)
-    merged = Synonyms()
-    digests = []
-    for file in files:
-        try:
-            loaded = load_synonyms([file])
-        except ValueError as exc:
-            say(f"{exc}。この同義語ファイルは使わずに続けます。")
-            continue
-        for key, term in loaded.table.items():
-            merged.table.setdefault(key, term)
-        digests.append(loaded.digest)
-    merged.digest = "+".join(digests)
-    return merged
+    return files
 
 
 def _touch(folder: Path) -> None:

@@ -21,12 +21,12 @@ from typing import Callable
 import numpy as np
 
 from . import __version__
-from .analyzer import Analyzer
+from .analyzer import Analyzer, Synonyms, Token, synonyms_from_json, synonyms_to_json, terms_of
 from .bm25 import ImpactIndex, build_impact_index
 from .chunking import Passage, chunk_documents
 from .corpus import Corpus, Document, Problem
 
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "4"
 TITLE_WEIGHT = 3
 SECTION_WEIGHT = 2
 DESCRIPTION_WEIGHT = 1
@@ -70,23 +70,36 @@ class SearchIndex:
     scorer: ImpactIndex
     stats: IndexStats
     problems: list[Problem] = field(default_factory=list)
+    synonyms: Synonyms = field(default_factory=Synonyms)
+    notices: list[str] = field(default_factory=list)  # said on every open (e.g. an unusable synonym file)
     _section_terms: list[tuple[str, ...]] | None = None
     _section_file: Path | None = None
     _passages: list[Passage] | None = None
+    _surfaces: list[dict[str, str]] | None = None
     _passage_file: Path | None = None
     _passage_offsets: np.ndarray | None = None
+
+    def _row(self, pid: int) -> dict:
+        assert self._passage_file is not None and self._passage_offsets is not None
+        start, end = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
+        with self._passage_file.open("rb") as handle:
+            handle.seek(start)
+            return json.loads(handle.read(end - start))
 
     def passage(self, pid: int) -> Passage:
         """One passage, read from memory or from the cache file."""
         if self._passages is not None:
             return self._passages[pid]
-        assert self._passage_file is not None and self._passage_offsets is not None
-        start, end = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
-        with self._passage_file.open("rb") as handle:
-            handle.seek(start)
-            row = json.loads(handle.read(end - start))
+        row = self._row(pid)
         doc = self.docs[int(self.passage_doc[pid])]
         return Passage(doc.doc_id, doc.title, row["s"], row["t"], doc.source, doc.path, doc.chapter)
+
+    def surfaces(self, pid: int) -> dict[str, str]:
+        """How each word of a passage's text was analyzed (surface -> term), for highlighting
+        and quoting without running the analyzer again."""
+        if self._surfaces is not None:
+            return self._surfaces[pid]
+        return dict(self._row(pid)["m"])
 
     def section_terms(self, pid: int) -> tuple[str, ...]:
         """Analyzed heading path of one passage (read from the cache on first use)."""
@@ -114,17 +127,17 @@ def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
     return (passage.title + ("\n" + description if description else ""), section, passage.text)
 
 
-def _analyze_all(texts: list[str], analyzer: Analyzer, progress: Progress | None) -> list[list[str]]:
+def _analyze_all(texts: list[str], analyzer: Analyzer, progress: Progress | None) -> list[list[Token]]:
     """Analyze texts on every core (Sudachi releases the GIL; one tokenizer per thread)."""
     workers = max(1, min(os.cpu_count() or 1, 8))
-    results: list[list[str]] = [[] for _ in texts]
+    results: list[list[Token]] = [[] for _ in texts]
     step = 64
     batches = [range(i, min(i + step, len(texts))) for i in range(0, len(texts), step)]
     done = 0
 
     def run(batch: range) -> range:
         for i in batch:
-            results[i] = analyzer.terms(texts[i])
+            results[i] = analyzer.tokens(texts[i])
         return batch
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -158,15 +171,17 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
     analyzed = _analyze_all(texts, analyzer, progress)
     corpus_terms: list[list[str]] = []
     section_terms: list[tuple[str, ...]] = []
+    surfaces: list[dict[str, str]] = []
     for i in range(len(passages)):
-        title, section, body = analyzed[3 * i: 3 * i + 3]
+        title, section, body = (terms_of(tokens) for tokens in analyzed[3 * i: 3 * i + 3])
         corpus_terms.append(body + title * TITLE_WEIGHT + section * SECTION_WEIGHT)
         section_terms.append(tuple(dict.fromkeys(t for t in section if " " not in t)))
+        surfaces.append({tok.surface: tok.term for tok in analyzed[3 * i + 2] if tok.surface.strip()})
     scorer = build_impact_index(corpus_terms)
     stats = IndexStats(len(docs), len(passages), sum(len(t) for t in corpus_terms),
                        time.perf_counter() - started)
     return SearchIndex(docs, np.asarray(owner, dtype=np.int32), scorer, stats, list(corpus.problems),
-                       _section_terms=section_terms, _passages=passages)
+                       _section_terms=section_terms, _passages=passages, _surfaces=surfaces)
 
 
 def corpus_terms_for(index: SearchIndex, analyzer: Analyzer) -> list[list[str]]:
@@ -214,7 +229,8 @@ def save_index(index: SearchIndex, folder: Path) -> Path:
         with (tmp / "passages.jsonl").open("wb") as handle:
             for pid in range(index.n_passages):
                 p = index.passage(pid)
-                line = json.dumps({"s": p.section, "t": p.text}, ensure_ascii=False).encode("utf-8") + b"\n"
+                row = {"s": p.section, "t": p.text, "m": list(index.surfaces(pid).items())}
+                line = json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n"
                 handle.write(line)
                 offsets.append(offsets[-1] + len(line))
         arrays = {
@@ -224,12 +240,14 @@ def save_index(index: SearchIndex, folder: Path) -> Path:
         }
         for name, array in arrays.items():
             np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+        (tmp / "synonyms.json").write_text(json.dumps(synonyms_to_json(index.synonyms), ensure_ascii=False), "utf-8")
         (tmp / "sections.json").write_text(json.dumps(
             [" ".join(index.section_terms(pid)) for pid in range(index.n_passages)], ensure_ascii=False), "utf-8")
         (tmp / "vocab.json").write_text(json.dumps(list(index.scorer.vocab), ensure_ascii=False), "utf-8")
         meta = {
             "format": INDEX_FORMAT, "version": __version__, "docs": [asdict(d) for d in index.docs],
             "stats": asdict(index.stats), "problems": [asdict(p) for p in index.problems],
+            "notices": index.notices, "synonyms_digest": index.synonyms.digest,
             "sizes": {name: (tmp / f"{name}.npy").stat().st_size for name in _ARRAYS},
             "n_passages": index.n_passages,
         }
@@ -275,7 +293,9 @@ def load_index(folder: Path) -> SearchIndex:
         stats = IndexStats(**meta["stats"])
         stats.cache_path, stats.from_cache = str(folder), True
         problems = [Problem(**p) for p in meta.get("problems", [])]
-        return SearchIndex(docs, arrays["passage_doc"], scorer, stats, problems,
+        synonyms = synonyms_from_json(json.loads((folder / "synonyms.json").read_text("utf-8")),
+                                      str(meta["synonyms_digest"]))
+        return SearchIndex(docs, arrays["passage_doc"], scorer, stats, problems, synonyms, list(meta["notices"]),
                            _section_file=folder / "sections.json", _passage_file=folder / "passages.jsonl",
                            _passage_offsets=arrays["passage_offsets"])
     except CacheDamaged:

@@ -17,7 +17,7 @@ def plain() -> Analyzer:
 
 @pytest.fixture(scope="module")
 def domain() -> Analyzer:
-    return Analyzer(load_synonyms([default_corpus_path() / "synonyms.yaml"]))
+    return Analyzer(load_synonyms([default_corpus_path() / "synonyms.yaml"])[0])
 
 
 @pytest.mark.parametrize("a, b", [("サーバ", "サーバー"), ("Pod", "ポッド"), ("クラスタ", "クラスター"), ("ｺﾝﾃﾅ", "コンテナ"),
@@ -66,11 +66,14 @@ def test_long_line_without_breaks_is_split_below_sudachis_limit():
     assert all(len(p.encode("utf-8")) <= 49_149 for p in pieces)
 
 
-def test_bad_synonym_file_is_named(tmp_path):
+def test_bad_synonym_file_is_named_and_skipped(tmp_path):
     bad = tmp_path / "synonyms.yaml"
     bad.write_text("pod: [po\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="synonyms.yaml"):
-        load_synonyms([bad])
+    good = tmp_path / "more.yaml"
+    good.write_text("service: [svc]\n", encoding="utf-8")
+    synonyms, notices = load_synonyms([bad, good])
+    assert len(notices) == 1 and "synonyms.yaml" in notices[0]
+    assert Analyzer(synonyms).terms("svc") == Analyzer().terms("service")
 
 
 def test_analyzer_is_safe_across_threads(domain):
