@@ -8,6 +8,7 @@ synonym file then maps variants (kubectl short names, katakana/English/kanji spe
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -75,10 +76,12 @@ def _sudachi_id() -> str:
     return version
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def normalize_text(text: str) -> str:
-    """NFKC and lower-case; drop control characters that no word contains."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch if (ch >= " " or ch in "\n\t") and ch != "\x7f" else " " for ch in text)
+    """NFKC and lower-case; control characters (no word contains them) become spaces."""
+    return _CONTROL.sub(" ", unicodedata.normalize("NFKC", text).lower())
 
 
 def split_for_sudachi(text: str, limit: int = CHUNK_BYTES) -> list[str]:
@@ -133,30 +136,40 @@ class Analyzer:
                          hashlib.sha256("\n".join(sorted(STOP_WORDS)).encode()).hexdigest()[:16],
                          self.synonyms.digest])
 
-    def base_tokens(self, text: str) -> list[Token]:
-        """Normalized content morphemes (long units, with their short units), before synonyms."""
-        from sudachipy import SplitMode
+    def _stop_pos(self):
+        matcher = getattr(self._local, "stop_pos", None)
+        if matcher is None:
+            matcher = self._dict().pos_matcher(lambda pos: pos[0] in STOP_POS)
+            self._local.stop_pos = matcher
+        return matcher
+
+    def base_tokens(self, text: str, parts: bool = False) -> list[Token]:
+        """Normalized content morphemes, before synonyms; with ``parts``, the short units of compounds."""
         tokenizer = self._tokenizer()
+        stop = self._stop_pos()
         out: list[Token] = []
         for piece in split_for_sudachi(normalize_text(text)):
             for m in tokenizer.tokenize(piece):
-                if m.part_of_speech()[0] in STOP_POS:
+                if stop(m):
                     continue
                 term = m.normalized_form().lower()
                 if term in STOP_WORDS or not term.strip():
                     continue
-                parts: tuple[str, ...] = ()
-                subs = m.split(SplitMode.A)
-                if len(subs) > 1:
-                    parts = tuple(p for p in (s.normalized_form().lower() for s in subs
-                                              if s.part_of_speech()[0] not in STOP_POS)
-                                  if p not in STOP_WORDS and p.strip() and p != term)
-                out.append(Token(term, m.surface(), parts))
+                out.append(Token(term, m.surface(), self._parts(m, term) if parts or SUB_UNITS else ()))
         return out
 
-    def tokens(self, text: str) -> list[Token]:
+    def _parts(self, morpheme, term: str) -> tuple[str, ...]:
+        from sudachipy import SplitMode
+        subs = morpheme.split(SplitMode.A)
+        if len(subs) < 2:
+            return ()
+        stop = self._stop_pos()
+        return tuple(p for p in (s.normalized_form() for s in subs if not stop(s))
+                     if p not in STOP_WORDS and p.strip() and p != term)
+
+    def tokens(self, text: str, parts: bool = False) -> list[Token]:
         """Index terms with their surfaces, synonyms applied."""
-        return apply_synonyms(self.base_tokens(text), self.synonyms)
+        return apply_synonyms(self.base_tokens(text, parts), self.synonyms)
 
     def terms(self, text: str) -> list[str]:
         """Index terms of a text."""

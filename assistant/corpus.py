@@ -105,7 +105,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     import yaml
 
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise ValueError("フロントマター（先頭の YAML）が壊れています") from exc
     if meta is None:

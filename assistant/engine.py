@@ -107,7 +107,7 @@ class Assistant:
         """
         vocab = self.index.scorer.vocab
         out: list[str] = []
-        for token in self.analyzer.tokens(question[:MAX_QUESTION_CHARS]):
+        for token in self.analyzer.tokens(question[:MAX_QUESTION_CHARS], parts=True):
             term = token.term
             if term in vocab:
                 out.append(term)

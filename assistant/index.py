@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from . import __version__
-from .analyzer import Analyzer, Synonyms, Token, synonyms_from_json, synonyms_to_json, terms_of
+from .analyzer import Analyzer, Synonyms, synonyms_from_json, synonyms_to_json, terms_of
 from .bm25 import ImpactIndex, build_impact_index
 from .chunking import Passage, chunk_documents
 from .corpus import Corpus, Document, Problem
@@ -127,24 +127,56 @@ def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
     return (passage.title + ("\n" + description if description else ""), section, passage.text)
 
 
-def _analyze_all(texts: list[str], analyzer: Analyzer, progress: Progress | None) -> list[list[Token]]:
-    """Analyze texts on every core (Sudachi releases the GIL; one tokenizer per thread)."""
-    workers = max(1, min(os.cpu_count() or 1, 8))
-    results: list[list[Token]] = [[] for _ in texts]
-    step = 64
-    batches = [range(i, min(i + step, len(texts))) for i in range(0, len(texts), step)]
-    done = 0
+Analyzed = tuple[list[str], dict[str, str]]  # (terms, surface -> term) of one text
+PROCESS_THRESHOLD = 1_000_000  # characters: below this, worker processes cost more than they save
+_worker_analyzer: Analyzer | None = None
 
-    def run(batch: range) -> range:
-        for i in batch:
-            results[i] = analyzer.tokens(texts[i])
-        return batch
+
+def _analyze_one(analyzer: Analyzer, text: str) -> Analyzed:
+    tokens = analyzer.tokens(text)
+    return terms_of(tokens), {t.surface: t.term for t in tokens if t.surface.strip()}
+
+
+def _init_worker(rows: list, digest: str) -> None:
+    global _worker_analyzer
+    _worker_analyzer = Analyzer(synonyms_from_json(rows, digest))
+
+
+def _analyze_batch(texts: list[str]) -> list[Analyzed]:
+    assert _worker_analyzer is not None
+    return [_analyze_one(_worker_analyzer, text) for text in texts]
+
+
+def _analyze_all(texts: list[str], analyzer: Analyzer, progress: Progress | None) -> list[Analyzed]:
+    """Analyze texts on every core: worker processes for a large corpus (Sudachi holds the GIL for
+    most of its work), threads with one tokenizer each otherwise. Same result either way."""
+    workers = max(1, min(os.cpu_count() or 1, 8))
+    step = 64
+    batches = [texts[i:i + step] for i in range(0, len(texts), step)]
+    results: list[Analyzed] = []
+    if workers > 1 and sum(map(len, texts)) > PROCESS_THRESHOLD:
+        try:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            context = multiprocessing.get_context("spawn")  # no fork: the caller may run threads (the chat app)
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                     initargs=(synonyms_to_json(analyzer.synonyms), analyzer.synonyms.digest)) as pool:
+                for batch in pool.map(_analyze_batch, batches):
+                    results.extend(batch)
+                    if progress:
+                        progress(len(results), len(texts))
+            return results
+        except (OSError, RuntimeError, ImportError):  # no processes here (sandbox, frozen app): use threads
+            results = []
+
+    def run(batch: list[str]) -> list[Analyzed]:
+        return [_analyze_one(analyzer, text) for text in batch]
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for batch in pool.map(run, batches):
-            done += len(batch)
+            results.extend(batch)
             if progress:
-                progress(done, len(texts))
+                progress(len(results), len(texts))
     return results
 
 
@@ -168,15 +200,17 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
     texts: list[str] = []
     for passage, description in zip(passages, descriptions):
         texts.extend(passage_fields(passage, description))
-    analyzed = _analyze_all(texts, analyzer, progress)
+    unique = list(dict.fromkeys(texts))  # a title is shared by all passages of its document
+    analyzed_unique = dict(zip(unique, _analyze_all(unique, analyzer, progress)))
+    analyzed = [analyzed_unique[t] for t in texts]
     corpus_terms: list[list[str]] = []
     section_terms: list[tuple[str, ...]] = []
     surfaces: list[dict[str, str]] = []
     for i in range(len(passages)):
-        title, section, body = (terms_of(tokens) for tokens in analyzed[3 * i: 3 * i + 3])
+        (title, _), (section, _), (body, body_surfaces) = analyzed[3 * i: 3 * i + 3]
         corpus_terms.append(body + title * TITLE_WEIGHT + section * SECTION_WEIGHT)
         section_terms.append(tuple(dict.fromkeys(t for t in section if " " not in t)))
-        surfaces.append({tok.surface: tok.term for tok in analyzed[3 * i + 2] if tok.surface.strip()})
+        surfaces.append(body_surfaces)
     scorer = build_impact_index(corpus_terms)
     stats = IndexStats(len(docs), len(passages), sum(len(t) for t in corpus_terms),
                        time.perf_counter() - started)

@@ -107,21 +107,26 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10) -> SearchResul
         return SearchResult(tuple(terms), (), 0.0, False)
     best_raw = float(scores[candidates].max())
     order = candidates[np.argsort(-scores[candidates], kind="stable")]
-    per_doc: dict[int, list[tuple[int, float]]] = {}
-    for pid in order:
-        per_doc.setdefault(int(index.passage_doc[pid]), []).append((int(pid), float(scores[pid])))
+    owners = index.passage_doc[order]
+    # Per article: its best passage and (as support) its second best, found without a Python loop.
+    doc_ids, first = np.unique(owners, return_index=True)
+    best = scores[order[first]]
+    rest = np.ones(len(order), dtype=bool)
+    rest[first] = False
+    second = np.zeros(len(doc_ids))
+    if rest.any():
+        rest_docs, rest_first = np.unique(owners[rest], return_index=True)
+        second[np.searchsorted(doc_ids, rest_docs)] = scores[order[rest][rest_first]]
+    base = best + SUPPORT_WEIGHT * second
     query = set(terms)
-    ranked = []
-    for doc_index, hits in per_doc.items():
-        base = hits[0][1] + (SUPPORT_WEIGHT * hits[1][1] if len(hits) > 1 else 0.0)
-        ranked.append((base, doc_index, hits))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
     docs = []
-    for base, doc_index, hits in ranked[:RERANK_DEPTH]:
+    for i in np.argsort(-base, kind="stable")[:RERANK_DEPTH]:
+        doc_index = int(doc_ids[i])
+        mine = order[owners == doc_index][:8]
         boost = 1.0 + TITLE_BOOST * _overlap(query, index.docs[doc_index].title_terms)
-        passages = sorted(((pid, score * (1.0 + SECTION_BOOST * _overlap(query, index.section_terms(pid))))
-                           for pid, score in hits[:8]), key=lambda p: -p[1])
-        docs.append(RankedDoc(doc_index, base * boost, passages[0][0], tuple(passages[:5])))
+        passages = sorted(((int(pid), float(scores[pid]) * (1.0 + SECTION_BOOST * _overlap(query, index.section_terms(int(pid)))))
+                           for pid in mine), key=lambda p: -p[1])
+        docs.append(RankedDoc(doc_index, float(base[i]) * boost, passages[0][0], tuple(passages[:5])))
     docs.sort(key=lambda d: (-d.score, d.doc_index))
     ranked = docs[:depth]
     coverage = _coverage(index, terms, ranked[0].doc_index)
