@@ -354,24 +354,70 @@ def _load_root(root: Path, base_url: str | None, corpus: Corpus) -> None:
             corpus.problems.append(Problem(rel, f"{exc}。このファイルは読み飛ばしました"))
 
 
-def fingerprint_files(paths: list[Path]) -> list[tuple[str, str]]:
-    """(path, sha256) of every file a load would read: the corpus part of the cache key, without parsing."""
+Manifest = dict[str, list]  # file path -> [size, mtime_ns, ctime_ns, inode, sha256]
+
+
+def fingerprint_files(paths: list[Path], manifest: Manifest | None = None) -> list[tuple[str, str]]:
+    """(path, sha256) of every file a load would read: the corpus part of the cache key, without
+    parsing anything. This runs on every warm start: a file whose size, times and inode are those
+    recorded in ``manifest`` keeps its recorded digest instead of being read again; ``manifest``
+    is updated in place."""
     out: list[tuple[str, str]] = []
+    known = manifest if manifest is not None else {}
+
+    def _digest(path: str) -> str:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return "unreadable"
+        stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        seen = known.get(path)
+        if seen is not None and seen[:4] == stamp:
+            return seen[4]
+        digest = _read_digest(path)
+        known[path] = [*stamp, digest]
+        return digest
+
     for root in paths:
-        root = Path(root)
-        if root.is_file():
-            files, base = [root], root.parent
-        elif root.is_dir():
-            files, _ = _walk_markdown(root)
-            base = root
-            files = files + [p for p in (root / n for n in SYNONYM_FILE_NAMES) if p.is_file()]
-        else:
+        root_s = os.fspath(root)
+        if os.path.isfile(root_s):
+            out.append((f"{root_s}:{os.path.basename(root_s)}", _digest(root_s)))
+            continue
+        if not os.path.isdir(root_s):
             raise CorpusError(f"コーパスのパス {root} が見つかりません")
-        for file in files:
+        prefix = len(root_s.rstrip(os.sep)) + 1
+        for name in SYNONYM_FILE_NAMES:
+            candidate = os.path.join(root_s, name)
+            if os.path.isfile(candidate):
+                out.append((f"{root_s}:{name}", _digest(candidate)))
+        seen: set[tuple[int, int]] = set()
+        stack = [root_s]
+        while stack:
+            folder = stack.pop()
             try:
-                with file.open("rb") as handle:
-                    digest = hashlib.sha256(handle.read(MAX_FILE_BYTES + 1)).hexdigest()
+                info = os.stat(folder)
+                if (info.st_dev, info.st_ino) in seen:
+                    continue
+                seen.add((info.st_dev, info.st_ino))
+                entries = list(os.scandir(folder))
             except OSError:
-                digest = "unreadable"
-            out.append((f"{root}:{_rel(file, base)}", digest))
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    if entry.is_dir():
+                        stack.append(entry.path)
+                    elif entry.name.lower().endswith(MARKDOWN_SUFFIXES):
+                        out.append((f"{root_s}:{entry.path[prefix:]}", _digest(entry.path)))
+                except OSError:
+                    out.append((f"{root_s}:{entry.path[prefix:]}", "unreadable"))
     return out
+
+
+def _read_digest(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read(MAX_FILE_BYTES + 1)).hexdigest()
+    except OSError:
+        return "unreadable"

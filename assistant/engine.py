@@ -16,7 +16,7 @@ from .analyzer import Analyzer, Synonyms, load_synonyms, synonym_digest
 from .answer import (GENERIC_SOURCES, NO_TERMS, NOT_COVERED, Answer, Conversation, Suggestion,
                      build_summary, choose_hits, is_follow_up, make_hits)
 from .corpus import SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files, load_corpus
-from .index import (CacheDamaged, DocInfo, discard_index, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
+from .index import (CacheDamaged, DocInfo, discard_index, load_manifest, save_manifest, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
                     load_index, prune_caches, save_index)
 from .search import correct_term, search
 
@@ -62,8 +62,12 @@ class Assistant:
         index = None
         folder = None
         if use_cache:
-            fingerprint = fingerprint_files(paths)
             root = cache_dir or default_cache_dir()
+            manifest = load_manifest(root, paths)
+            before = {k: list(v) for k, v in manifest.items()}
+            fingerprint = fingerprint_files(paths, manifest)
+            if manifest != before:
+                save_manifest(root, paths, manifest)
             folder = root / f"index-{cache_key(fingerprint, analyzer.settings, base_url)}"
             if (folder / "meta.json").exists():
                 try:

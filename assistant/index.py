@@ -338,6 +338,32 @@ def load_index(folder: Path) -> SearchIndex:
         raise CacheDamaged(exc.__class__.__name__) from exc
 
 
+def _manifest_file(root: Path, paths: list[Path]) -> Path:
+    name = hashlib.sha256("\0".join(os.path.abspath(p) for p in paths).encode("utf-8", "surrogateescape"))
+    return root / f"files-{name.hexdigest()[:16]}.json"
+
+
+def load_manifest(root: Path, paths: list[Path]) -> dict[str, list]:
+    """What is known of the corpus files' digests (see corpus.fingerprint_files); empty when unreadable."""
+    try:
+        data = json.loads(_manifest_file(root, paths).read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_manifest(root: Path, paths: list[Path], manifest: dict[str, list]) -> None:
+    """Write the manifest atomically; a cache folder that cannot be written is not an error here."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=root)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(manifest, handle, ensure_ascii=False)
+        os.replace(tmp, _manifest_file(root, paths))
+    except OSError:
+        pass
+
+
 def discard_index(folder: Path) -> None:
     """Move a damaged index folder out of the way (atomically), then delete it; never fails."""
     try:
