@@ -26,6 +26,7 @@ STOP_WORDS = frozenset({
     "為る", "有る", "居る", "成る", "出来る", "教える", "下さる", "呉れる", "貰う", "頂く", "知る", "思う", "言う",
     "分かる", "見る", "良い", "欲しい", "行く", "来る", "置く", "仕舞う", "願う", "御願い", "お願い",
     "遣る", "つく", "みたい", "感じ", "ください", "下さい",
+    "作り方", "書き方", "見方", "調べ方", "決め方", "やり方", "使い道", "設定方法",
     "方法", "遣り方", "仕方", "使い方", "事", "物", "様", "の", "ん", "場合", "時", "他", "以下", "次",
     "とき", "ため", "為", "など", "等", "よう", "について", "それぞれ", "いう", "こと", "もの",
     "ー", "-", "_", "何", "どう", "どんな", "如何", "どの", "いつ", "どこ",
@@ -51,6 +52,7 @@ class Synonyms:
 
     table: dict[tuple[str, ...], str] = field(default_factory=dict)
     digest: str = ""
+    spellings: dict[str, str] = field(default_factory=dict)  # written forms (svc, service) -> term, for typos
 
     @property
     def max_len(self) -> int:
@@ -228,6 +230,7 @@ def load_synonyms(files: list[Path], analyzer: Analyzer | None = None) -> tuple[
 
     base = analyzer or Analyzer()
     table: dict[tuple[str, ...], str] = {}
+    spellings: dict[str, str] = {}
     notices: list[str] = []
     for file in files:
         try:
@@ -249,12 +252,15 @@ def load_synonyms(files: list[Path], analyzer: Analyzer | None = None) -> tuple[
                 key = tuple(t.term for t in base.base_tokens(variant))
                 if key and key != (term,):
                     table.setdefault(key, term)
-    return Synonyms(table, synonym_digest(files)), notices
+                written = normalize_text(variant).replace(" ", "")
+                if len(written) >= 4:
+                    spellings.setdefault(written, term)
+    return Synonyms(table, synonym_digest(files), spellings), notices
 
 
-def synonyms_to_json(synonyms: Synonyms) -> list:
-    return [[list(key), term] for key, term in synonyms.table.items()]
+def synonyms_to_json(synonyms: Synonyms) -> dict:
+    return {"table": [[list(key), term] for key, term in synonyms.table.items()], "spellings": synonyms.spellings}
 
 
-def synonyms_from_json(rows: list, digest: str) -> Synonyms:
-    return Synonyms({tuple(key): term for key, term in rows}, digest)
+def synonyms_from_json(data: dict, digest: str) -> Synonyms:
+    return Synonyms({tuple(key): term for key, term in data["table"]}, digest, dict(data["spellings"]))

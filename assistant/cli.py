@@ -152,7 +152,10 @@ def _trim(text: str, limit: int = TEXT_LIMIT) -> str:
 
 def format_answer(answer) -> str:
     """Human-readable answer."""
-    lines: list[str] = [f"質問: {safe_text(answer.query)}", ""]
+    shown = safe_text(answer.query).replace("\n", " ")
+    if len(shown) > 200:
+        shown = shown[:200] + f"…（{len(answer.query):,} 文字）"
+    lines: list[str] = [f"質問: {shown}", ""]
     if not answer.answered:
         lines.append(answer.message)
         if answer.suggestions:

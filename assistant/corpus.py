@@ -11,12 +11,11 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are read up to this size, with a notice
+MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are read up to this size, with a notice
 SYNONYM_FILE_NAMES = ("synonyms.yaml", "synonyms.yml")
 
 
@@ -60,7 +59,7 @@ class CorpusError(Exception):
 
 def default_corpus_path() -> Path:
     """The guide corpus shipped inside the package (``corpus/`` in a checkout)."""
-    packaged = Path(str(resources.files("assistant") / "data"))
+    packaged = Path(__file__).resolve().parent / "data"  # installed: the corpus is package data
     if packaged.is_dir() and any(packaged.glob("*.md")):
         return packaged
     checkout = Path(__file__).resolve().parent.parent / "corpus"

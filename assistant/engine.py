@@ -21,7 +21,8 @@ from .index import (CacheDamaged, DocInfo, discard_index, load_manifest, save_ma
 from .search import correct_term, search
 
 Notify = Callable[[str], None]
-MAX_QUESTION_CHARS = 2_000  # longer input is cut: a question, not a document
+MAX_QUESTION_CHARS = 2_000
+QUERY_PARTS = False  # a compound question word also asks for its parts (最小単位 → 最小, 単位)  # longer input is cut: a question, not a document
 
 
 class QuestionError(ValueError):
@@ -97,7 +98,8 @@ class Assistant:
             say(f"読み飛ばしたファイル: {problem}")
         assistant = cls(index, analyzer, paths, notices)
         assistant._generic = frozenset(t for w in GENERIC_SOURCES for t in analyzer.terms(w))
-        assistant._variants = {"".join(k): v for k, v in analyzer.synonyms.table.items()}
+        assistant._variants = {**analyzer.synonyms.spellings,
+                               **{"".join(k): v for k, v in analyzer.synonyms.table.items()}}
         return assistant
 
     # --- asking -------------------------------------------------------------------------------------
@@ -113,10 +115,12 @@ class Assistant:
         out: list[str] = []
         for token in self.analyzer.tokens(question[:MAX_QUESTION_CHARS], parts=True):
             term = token.term
+            known_parts = [p for p in token.parts if p in vocab]
             if term in vocab:
                 out.append(term)
+                if QUERY_PARTS:
+                    out.extend(known_parts)
                 continue
-            known_parts = [p for p in token.parts if p in vocab]
             if known_parts:
                 out.extend(known_parts)
                 continue

@@ -13,7 +13,6 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,7 +25,7 @@ from .bm25 import ImpactIndex, build_impact_index
 from .chunking import Passage, chunk_documents
 from .corpus import Corpus, Document, Problem
 
-INDEX_FORMAT = "4"
+INDEX_FORMAT = "5"
 TITLE_WEIGHT = 3
 SECTION_WEIGHT = 2
 DESCRIPTION_WEIGHT = 1
@@ -137,7 +136,7 @@ def _analyze_one(analyzer: Analyzer, text: str) -> Analyzed:
     return terms_of(tokens), {t.surface: t.term for t in tokens if t.surface.strip()}
 
 
-def _init_worker(rows: list, digest: str) -> None:
+def _init_worker(rows: dict, digest: str) -> None:
     global _worker_analyzer
     _worker_analyzer = Analyzer(synonyms_from_json(rows, digest))
 
@@ -168,6 +167,8 @@ def _analyze_all(texts: list[str], analyzer: Analyzer, progress: Progress | None
             return results
         except (OSError, RuntimeError, ImportError):  # no processes here (sandbox, frozen app): use threads
             results = []
+
+    from concurrent.futures import ThreadPoolExecutor
 
     def run(batch: list[str]) -> list[Analyzed]:
         return [_analyze_one(analyzer, text) for text in batch]

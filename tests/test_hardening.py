@@ -1,0 +1,142 @@
+"""Hostile input: nothing crashes, nothing reaches the terminal raw, every returned passage is real."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.analyzer import Analyzer
+from assistant.chunking import chunk_document
+from assistant.corpus import Document, load_corpus
+from conftest import SMALL, article, run_cli, write_corpus
+
+ESCAPES = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[31m\x9b31m\x07"
+
+
+def test_escape_sequences_in_a_question_are_not_echoed_raw():
+    proc = run_cli("ask", ESCAPES + "Podとは")
+    assert proc.returncode == 0, proc.stderr
+    for raw in ("\x1b", "\x07", "\x9b"):
+        assert raw not in proc.stdout and raw not in proc.stderr
+    data = json.loads(run_cli("ask", "--json", ESCAPES + "Podとは").stdout)  # JSON escapes them
+    assert data["query"].startswith("\x1b]52")
+
+
+def test_escape_sequences_and_markup_in_the_corpus_are_shown_as_plain_text(tmp_path):
+    body = f"## Podとは？\n\nPodは[bold red]最小単位[/]です。{ESCAPES}[危ない](javascript:alert(1)) コンテナをまとめます。"
+    root = write_corpus(tmp_path / "c", {"a.md": article("p", "Pod", body, "javascript:alert(1)")})
+    proc = run_cli("ask", "Podとは", "--corpus", str(root))
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout and "\x9b" not in proc.stdout
+    assert "[bold red]最小単位[/]" in proc.stdout  # literally, not interpreted
+
+
+def test_a_question_of_100000_characters_on_stdin_is_answered_or_declined():
+    question = ("Podとコンテナの違いを教えてください。" * 6000)[:100_000]
+    proc = run_cli("ask", "--json", "-", stdin=(question + "\n").encode())
+    assert proc.returncode in (0, 1), proc.stderr
+    assert json.loads(proc.stdout)["query"] == question
+    assert "Traceback" not in proc.stderr
+
+
+def test_invalid_utf8_on_stdin_is_reported_and_the_other_lines_answered():
+    data = "Podとは\n".encode() + "壊れた\n".encode("shift_jis") + "svcって何\n".encode()
+    proc = run_cli("ask", "--json", "-", stdin=data)
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["query"] for r in rows] == ["Podとは", "svcって何"]
+    assert "2 行目" in proc.stderr and "UTF-8" in proc.stderr
+    assert proc.returncode == 2
+
+
+@pytest.mark.parametrize("question", ["🐳Podって何？🚀", "ＰＯＤとは", "ｻｰﾋﾞｽとは", "Pod과 컨테이너", "Что такое Pod"])
+def test_emoji_mixed_scripts_and_widths_are_handled(question):
+    proc = run_cli("ask", "--json", question)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert json.loads(proc.stdout)["query"] == question
+
+
+def test_folder_without_markdown_is_a_clear_error(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("テキスト", "utf-8")
+    proc = run_cli("ask", "Pod", "--corpus", str(tmp_path / "notes"))
+    assert proc.returncode == 2 and "Markdown" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_damaged_files_are_named_on_stderr_and_the_rest_answers(tmp_path):
+    root = write_corpus(tmp_path / "c", dict(SMALL))
+    (root / "bad.md").write_text("---\ntitle: [壊\n---\n本文\n", "utf-8")
+    (root / "sjis.md").write_bytes("---\ntitle: 日本語\n---\n本文です\n".encode("shift_jis"))
+    (root / "bin.md").write_bytes(bytes(range(256)) * 10)
+    (root / "empty.md").write_text("", "utf-8")
+    (root / "loop").symlink_to(root)
+    proc = run_cli("ask", "NodePortの番号は？", "--corpus", str(root))
+    assert proc.returncode == 0, proc.stderr
+    assert "Serviceの基本" in proc.stdout
+    for name in ("bad.md", "sjis.md", "bin.md", "empty.md", "loop"):
+        assert name in proc.stderr
+
+
+def test_a_huge_file_is_read_as_far_as_it_can_be(tmp_path):
+    root = write_corpus(tmp_path / "c", dict(SMALL))
+    paragraph = "## 巨大な節\n\n" + "ジャーナルの記録を延々と続けます。" * 40 + "\n\n"
+    (root / "huge.md").write_text("---\ntitle: 巨大\n---\n" + paragraph * 7000, "utf-8")  # about 22 MB
+    corpus = load_corpus([root])
+    assert any(p.path == "huge.md" and "大きすぎる" in p.message for p in corpus.problems)
+    assert "巨大" in [d.title for d in corpus.documents] and "Serviceの基本" in [d.title for d in corpus.documents]
+
+
+def test_unreadable_synonym_file_is_reported_and_ignored(tmp_path):
+    root = write_corpus(tmp_path / "c", dict(SMALL))
+    (root / "synonyms.yaml").write_text("pod: [po\n", "utf-8")
+    proc = run_cli("ask", "NodePortの番号は？", "--corpus", str(root))
+    assert proc.returncode == 0 and "同義語ファイル" in proc.stderr
+
+
+# --- property-based -----------------------------------------------------------------------------
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=TEXT)
+def test_analyzer_never_fails_and_is_deterministic(analyzer, text):
+    first = analyzer.terms(text)
+    assert first == analyzer.terms(text)
+    assert all(isinstance(t, str) and t.strip() for t in first)
+
+
+@settings(max_examples=60, deadline=None)
+@given(body=st.lists(st.one_of(TEXT, st.sampled_from(["## 見出し", "### 小", "```", "```yaml", "| a | b |", "", "- 項目"])),
+                     max_size=40).map("\n".join))
+def test_chunker_never_fails_and_loses_no_text(body):
+    passages = chunk_document(Document("d", "題", body, "d.md"))
+    assert passages and passages == chunk_document(Document("d", "題", body, "d.md"))
+    joined = "\n".join(p.text for p in passages)
+    for word in ("見出し",):
+        if f"## {word}" in body and body.count("```") == 0:
+            assert word in joined or any(word in p.section for p in passages)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(question=TEXT)
+def test_ask_never_fails_and_returns_only_real_passages(guide, question):
+    from assistant.engine import QuestionError
+    try:
+        answer = guide.ask(question)
+    except QuestionError:
+        assert not question.strip()
+        return
+    assert answer == guide.ask(question)
+    texts = {guide.index.passage(i).text for i in range(guide.index.n_passages)}
+    for hit in answer.hits:
+        assert hit.text in texts and hit.source
+    if not answer.answered:
+        assert answer.hits == ()
