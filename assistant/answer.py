@@ -16,6 +16,7 @@ from .search import SearchResult
 
 NOT_COVERED = "この質問はガイドでは扱われていないようです。"
 NO_TERMS = "質問から手がかりになる言葉を見つけられませんでした。キーワードを入れて聞き直してください。"
+NO_TOPIC = "何についての質問かが分かりませんでした。「Podの」「Serviceの」のように対象を添えて聞き直してください。"
 
 
 @dataclass(frozen=True)
@@ -82,14 +83,28 @@ class Conversation:
     """What a follow-up question ("それのコマンドは？") needs from the previous one."""
 
     terms: tuple[str, ...] = ()
-    topic: str = ""
+    topic: str = ""  # doc_id of the article the topic was answered from
     history: list[str] = field(default_factory=list)
 
     def remember(self, answer: Answer) -> None:
+        """Keep the topic of the last question that stood on its own; a follow-up keeps that topic,
+        and a new question the guide does not cover drops it."""
         self.history.append(answer.query)
+        if answer.follow_up:
+            return
         if answer.answered:
-            self.terms = tuple(t for t in answer.terms)
-            self.topic = answer.hits[0].title if answer.hits else ""
+            self.terms = answer.terms
+            self.topic = answer.hits[0].doc_id if answer.hits else ""
+        else:
+            self.terms, self.topic = (), ""
+
+
+_DEFINITION_QUESTION = re.compile(r"とは|って(何|なに|なん)|は何|はなに|何ですか|なんですか|意味|what is", re.I)
+
+
+def asks_definition(question: str) -> bool:
+    """The question asks what something is (〜とは, 〜って何, 〜の意味)."""
+    return bool(_DEFINITION_QUESTION.search(question))
 
 
 _DEMONSTRATIVES = ("それ", "その", "これ", "この", "あれ", "あの", "そっち", "こっち", "そこ", "さっき", "前の",
@@ -170,11 +185,20 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, limit: 
     return tuple(chosen)
 
 
-def matching_words(surfaces: dict[str, str], terms: list[str]) -> tuple[tuple[str, str], ...]:
-    """(surface, term) of a passage's words that match the question, longest surface first."""
+def matching_words(text: str, surfaces: dict[str, str], terms: list[str]) -> tuple[tuple[str, str], ...]:
+    """(word as written in the passage, term) for the passage's words that match the question,
+    longest first. The analysis saw the text lower-cased, so the written form is looked up again."""
     wanted = set(terms)
-    found = [(surface, term) for surface, term in surfaces.items() if term in wanted]
-    return tuple(sorted(found, key=lambda m: -len(m[0])))
+    found: dict[str, str] = {}
+    for surface, term in surfaces.items():
+        if term not in wanted:
+            continue
+        pattern = re.escape(surface)
+        if surface.isascii():  # "ns" is a word, not the end of "DNS"
+            pattern = rf"(?<![A-Za-z0-9_-]){pattern}(?![A-Za-z0-9_])"
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            found.setdefault(match.group(0), term)
+    return tuple(sorted(found.items(), key=lambda m: -len(m[0])))
 
 
 _CODE_SPLIT = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
@@ -207,7 +231,7 @@ def make_hits(index: SearchIndex, picks: list[tuple[int, float]], terms: list[st
     hits = []
     for rank, (pid, score) in enumerate(picks, 1):
         p = index.passage(pid)
-        matches = matching_words(index.surfaces(pid), terms)
+        matches = matching_words(p.text, index.surfaces(pid), terms)
         hits.append(Hit(rank, score, p.title, p.section, p.source, p.path, p.text, p.doc_id, p.chapter,
                         tuple(m[0] for m in matches), matches))
     return hits

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from .analyzer import Analyzer, Synonyms, load_synonyms, synonym_digest
-from .answer import (GENERIC_SOURCES, NO_TERMS, NOT_COVERED, Answer, Conversation, Suggestion,
+from .answer import (GENERIC_SOURCES, asks_definition, NO_TERMS, NO_TOPIC, NOT_COVERED, Answer, Conversation, Suggestion,
                      build_summary, choose_hits, is_follow_up, make_hits)
 from .corpus import SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files, load_corpus
 from .index import (CacheDamaged, DocInfo, discard_index, load_manifest, save_manifest, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
@@ -153,12 +153,14 @@ class Assistant:
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
             follow_up = True
             terms = list(conversation.terms) + [t for t in terms if t not in conversation.terms]
-        if not terms:
-            answer = Answer(query, False, message=NO_TERMS)
+        if not terms or (not follow_up and all(t in self._generic for t in terms)):
+            # Nothing to search for, or only words like コマンド/設定 with no topic to attach them to.
+            answer = Answer(query, False, message=NO_TERMS if not terms else NO_TOPIC, terms=tuple(terms))
             if conversation:
                 conversation.remember(answer)
             return answer
-        result = search(self.index, terms)
+        result = search(self.index, terms, prefer=conversation.topic if follow_up and conversation else None,
+                        definition=asks_definition(query))
         picks = choose_hits(self.index, result, max(1, k))
         hits = make_hits(self.index, picks, terms) if result.covered else []
         if result.covered:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -25,7 +26,7 @@ from .bm25 import ImpactIndex, build_impact_index
 from .chunking import Passage, chunk_documents
 from .corpus import Corpus, Document, Problem
 
-INDEX_FORMAT = "5"
+INDEX_FORMAT = "6"
 TITLE_WEIGHT = 3
 SECTION_WEIGHT = 2
 DESCRIPTION_WEIGHT = 1
@@ -66,6 +67,7 @@ class SearchIndex:
 
     docs: list[DocInfo]
     passage_doc: np.ndarray  # int32: passage -> document index
+    defines: np.ndarray  # int8: 1 where the passage's own heading asks "what is" (とは, 何ですか)
     scorer: ImpactIndex
     stats: IndexStats
     problems: list[Problem] = field(default_factory=list)
@@ -215,8 +217,18 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
     scorer = build_impact_index(corpus_terms)
     stats = IndexStats(len(docs), len(passages), sum(len(t) for t in corpus_terms),
                        time.perf_counter() - started)
-    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), scorer, stats, list(corpus.problems),
+    defines = np.asarray([_is_definition_heading(p.section) for p in passages], dtype=np.int8)
+    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, scorer, stats, list(corpus.problems),
                        _section_terms=section_terms, _passages=passages, _surfaces=surfaces)
+
+
+_DEFINITION = re.compile(r"とは|って何|ってなに|何ですか|なんですか|是什么|what is", re.I)
+
+
+def _is_definition_heading(section: str) -> bool:
+    """The passage answers "what is X": its own heading asks it, or it is an article's lead."""
+    own = section.split(" › ")[-1] if section else ""
+    return not section or bool(_DEFINITION.search(own))
 
 
 def corpus_terms_for(index: SearchIndex, analyzer: Analyzer) -> list[list[str]]:
@@ -252,7 +264,7 @@ def cache_key(fingerprint: list[tuple[str, str]], analyzer_settings: str, base_u
     return h.hexdigest()[:32]
 
 
-_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "passage_offsets")
+_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines", "passage_offsets")
 
 
 def save_index(index: SearchIndex, folder: Path) -> Path:
@@ -271,7 +283,8 @@ def save_index(index: SearchIndex, folder: Path) -> Path:
         arrays = {
             "offsets": index.scorer.offsets, "passage_ids": index.scorer.passage_ids,
             "impacts": index.scorer.impacts, "idf": index.scorer.idf,
-            "passage_doc": index.passage_doc, "passage_offsets": np.asarray(offsets, dtype=np.int64),
+            "passage_doc": index.passage_doc, "defines": index.defines,
+            "passage_offsets": np.asarray(offsets, dtype=np.int64),
         }
         for name, array in arrays.items():
             np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
@@ -318,7 +331,7 @@ def load_index(folder: Path) -> SearchIndex:
         docs = [DocInfo(**{**d, "title_terms": tuple(d.get("title_terms", ()))}) for d in meta["docs"]]
         ok = (len(arrays["offsets"]) == len(vocab_list) + 1 == len(arrays["idf"]) + 1
               and len(arrays["passage_ids"]) == len(arrays["impacts"]) == int(arrays["offsets"][-1])
-              and len(arrays["passage_doc"]) == n and len(arrays["passage_offsets"]) == n + 1
+              and len(arrays["passage_doc"]) == n == len(arrays["defines"]) and len(arrays["passage_offsets"]) == n + 1
               and (folder / "passages.jsonl").stat().st_size == int(arrays["passage_offsets"][-1])
               and (folder / "sections.json").is_file())
         if not ok:
@@ -330,7 +343,8 @@ def load_index(folder: Path) -> SearchIndex:
         problems = [Problem(**p) for p in meta.get("problems", [])]
         synonyms = synonyms_from_json(json.loads((folder / "synonyms.json").read_text("utf-8")),
                                       str(meta["synonyms_digest"]))
-        return SearchIndex(docs, arrays["passage_doc"], scorer, stats, problems, synonyms, list(meta["notices"]),
+        return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], scorer, stats, problems, synonyms,
+                           list(meta["notices"]),
                            _section_file=folder / "sections.json", _passage_file=folder / "passages.jsonl",
                            _passage_offsets=arrays["passage_offsets"])
     except CacheDamaged:

@@ -21,6 +21,8 @@ SUPPORT_WEIGHT = 0.3  # how much an article's second-best passage adds to its be
 TITLE_BOOST = 0.6  # an article whose title is the question's subject ranks higher
 SECTION_BOOST = 0.5  # inside an article, the passage whose heading matches the question is preferred
 RERANK_DEPTH = 30
+DEFINITION_BOOST = 0.5
+FOLLOW_UP_BOOST = 1.0  # a follow-up question ("その設定例は？") stays with the previous answer's article
 # "Covered or not" is a logistic model over three features of the question and its best match:
 # coverage (share of the question's IDF in the best article), match strength (best passage score
 # over the score a passage containing every term would reach) and the share of the question's words
@@ -98,8 +100,13 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
     return found.pop() if len(found) == 1 else None
 
 
-def search(index: SearchIndex, terms: list[str], depth: int = 10) -> SearchResult:
-    """Rank the articles for these terms and measure how well the best one covers them."""
+def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | None = None,
+           definition: bool = False) -> SearchResult:
+    """Rank the articles for these terms and measure how well the best one covers them.
+
+    ``prefer`` is the article a follow-up question most likely continues: it counts for more.
+    ``definition`` says the question asks what something is: inside an article, the passage that
+    defines it (its lead, or a heading that asks "〜とは") is preferred."""
     scorer = index.scorer
     scores = scorer.get_scores(terms)
     candidates = np.flatnonzero(scores > 0)
@@ -124,7 +131,9 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10) -> SearchResul
         doc_index = int(doc_ids[i])
         mine = order[owners == doc_index][:8]
         boost = 1.0 + TITLE_BOOST * _overlap(query, index.docs[doc_index].title_terms)
-        passages = sorted(((int(pid), float(scores[pid]) * (1.0 + SECTION_BOOST * _overlap(query, index.section_terms(int(pid)))))
+        if prefer is not None and index.docs[doc_index].doc_id == prefer:
+            boost *= 1.0 + FOLLOW_UP_BOOST
+        passages = sorted(((int(pid), float(scores[pid]) * _passage_boost(index, query, int(pid), definition))
                            for pid in mine), key=lambda p: -p[1])
         docs.append(RankedDoc(doc_index, float(base[i]) * boost, passages[0][0], tuple(passages[:5])))
     docs.sort(key=lambda d: (-d.score, d.doc_index))
@@ -141,6 +150,13 @@ def decline_confidence(features: tuple[float, float, float]) -> float:
     """Probability that the corpus covers a question, from its three features."""
     z = DECLINE_BIAS + sum(w * f for w, f in zip(DECLINE_WEIGHTS, features))
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def _passage_boost(index: SearchIndex, query: set[str], pid: int, definition: bool) -> float:
+    boost = 1.0 + SECTION_BOOST * _overlap(query, index.section_terms(pid))
+    if definition and index.defines[pid]:
+        boost *= 1.0 + DEFINITION_BOOST
+    return boost
 
 
 def _overlap(query: set[str], terms: tuple[str, ...]) -> float:

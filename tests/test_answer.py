@@ -1,0 +1,65 @@
+"""Answers: the defining passage for "what is", an extractive 要点, highlights, follow-up questions."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer import Conversation, highlight_markdown
+
+
+def test_what_is_question_gets_the_defining_passage(guide):
+    for question, section in [("svcとは", "Service（サービス）とは何ですか？"), ("Podって何", "Pod（ポッド）とは何ですか？"),
+                              ("ネームスペースの意味", "Namespace（ネームスペース）とは何ですか？")]:
+        assert guide.ask(question).hits[0].section == section
+
+
+def test_summary_quotes_sentences_of_the_shown_passages_with_their_numbers(guide):
+    answer = guide.ask("Podとコンテナの違いは？")
+    assert 1 <= len(answer.summary) <= 3
+    plain = {h.rank: re.sub(r"\*\*|`", "", h.text) for h in answer.hits}
+    for line in answer.summary:
+        assert line.text in plain[line.source_number]  # quoted, never written
+        assert "記事" not in line.text  # a pointer to another article is not an answer
+    assert "違い" in answer.summary[0].text
+
+
+def test_highlights_are_the_question_words_as_written_in_the_passage(guide):
+    hit = guide.ask("ネームスペースの作り方").hits[0]
+    assert any(h in ("Namespace", "ネームスペース", "名前空間") for h in hit.highlights)
+    assert all(h in hit.text for h in hit.highlights)
+
+
+def test_highlight_markdown_leaves_code_alone():
+    text = "Podは単位です。\n\n```yaml\nkind: Pod\n```\n\n`Pod` と Pod"
+    out = highlight_markdown(text, ("Pod",))
+    assert out.startswith("**Pod**は") and "kind: Pod\n" in out and "`Pod`" in out and out.endswith("**Pod**")
+
+
+def test_follow_up_questions_continue_the_previous_topic(guide):
+    conversation = Conversation()
+    first = guide.ask("Deploymentとは", conversation=conversation)
+    assert first.hits[0].doc_id == "deployment" and not first.follow_up
+    follow = guide.ask("そのロールバック方法は？", conversation=conversation)
+    assert follow.follow_up and follow.answered
+    assert follow.hits[0].doc_id == "deployment" and "ロールバック" in follow.hits[0].section
+    again = guide.ask("それのコマンドは？", conversation=conversation)
+    assert again.hits[0].doc_id == "deployment"  # the topic stays Deployment, not "rollback + command"
+
+
+def test_one_shot_has_no_context_and_a_bare_generic_question_is_declined(guide):
+    answer = guide.ask("コマンドは？")
+    assert not answer.answered and "対象" in answer.message
+
+
+def test_an_uncovered_question_drops_the_topic(guide):
+    conversation = Conversation()
+    guide.ask("Serviceのタイプは？", conversation=conversation)
+    guide.ask("今日の東京の天気は？", conversation=conversation)
+    assert not guide.ask("それのコマンドは？", conversation=conversation).follow_up
+
+
+def test_not_covered_answer_suggests_the_closest_topics(guide):
+    answer = guide.ask("Terraformのstateの管理方法")
+    assert not answer.answered and answer.hits == ()
+    assert "ガイドでは扱われていない" in answer.message
+    assert 1 <= len(answer.suggestions) <= 3 and all(s.title for s in answer.suggestions)
