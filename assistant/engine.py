@@ -180,7 +180,7 @@ class Assistant:
         terms = self.analyze_question(question.strip())
         if not terms:
             return [], False, 0.0
-        result = search(self.index, terms, depth)
+        result = search(self.index, terms, depth, definition=asks_definition(question))
         return [self.index.docs[d.doc_index] for d in result.docs], result.covered, result.coverage
 
     # --- browsing -----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ TITLE_BOOST = 0.6  # an article whose title is the question's subject ranks high
 SECTION_BOOST = 0.5  # inside an article, the passage whose heading matches the question is preferred
 RERANK_DEPTH = 30
 DEFINITION_BOOST = 0.5
+DEFINITION_SUPPORT = 0.0  # "what is X" is answered by one defining passage: more passages count for less
 FOLLOW_UP_BOOST = 1.0  # a follow-up question ("その設定例は？") stays with the previous answer's article
 # "Covered or not" is a logistic model over three features of the question and its best match:
 # coverage (share of the question's IDF in the best article), match strength (best passage score
@@ -124,7 +125,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     if rest.any():
         rest_docs, rest_first = np.unique(owners[rest], return_index=True)
         second[np.searchsorted(doc_ids, rest_docs)] = scores[order[rest][rest_first]]
-    base = best + SUPPORT_WEIGHT * second
+    base = best + (DEFINITION_SUPPORT if definition else SUPPORT_WEIGHT) * second
     query = set(terms)
     docs = []
     for i in np.argsort(-base, kind="stable")[:RERANK_DEPTH]:

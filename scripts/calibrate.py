@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.engine import Assistant  # noqa: E402
 from assistant.evaluation import load_question_set  # noqa: E402
-from assistant.search import search  # noqa: E402
+from assistant.search import DECLINE_BIAS, DECLINE_WEIGHTS, search  # noqa: E402
 
 OUT_WEIGHT = 5.0
 L2 = 0.01
@@ -65,9 +65,12 @@ def main() -> None:
     print(f"DECLINE_WEIGHTS = ({w[0]:.2f}, {w[1]:.2f}, {w[2]:.2f})")
     print(f"DECLINE_BIAS = {w[3]:.2f}")
     print("fit set: answered %.3f, declined %.3f" % rates(w, x, y))
+    current = np.asarray([*DECLINE_WEIGHTS, DECLINE_BIAS])
+    print("current constants, fit set: answered %.3f, declined %.3f" % rates(current, x, y))
     if args.holdout.exists():
         xh, yh = features(assistant, args.holdout)
         print("held-out set: answered %.3f, declined %.3f" % rates(w, xh, yh))
+        print("current constants, held-out set: answered %.3f, declined %.3f" % rates(current, xh, yh))
 
 
 if __name__ == "__main__":
