@@ -264,3 +264,50 @@ def synonyms_to_json(synonyms: Synonyms) -> dict:
 
 def synonyms_from_json(data: dict, digest: str) -> Synonyms:
     return Synonyms({tuple(key): term for key, term in data["table"]}, digest, dict(data["spellings"]))
+
+
+@dataclass
+class Concepts:
+    """Learner phrases that point to a Kubernetes concept (query expansion, see corpus/concepts.yaml)."""
+
+    entries: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # (phrases, terms)
+
+    def expand(self, question: str) -> list[str]:
+        """The concept terms of every phrase found in the question (normalized like any text)."""
+        text = normalize_text(question)
+        out: list[str] = []
+        for phrases, terms in self.entries:
+            if any(_contains(text, p) for p in phrases):
+                out.extend(t for t in terms if t not in out)
+        return out
+
+
+def _contains(text: str, phrase: str) -> bool:
+    if phrase.isascii():  # "db" is a word, not the middle of "dbg"
+        return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
+    return phrase in text
+
+
+def load_concepts(files: list[Path], analyzer: Analyzer) -> tuple[Concepts, list[str]]:
+    """Read concept files (``Concept: [phrase, ...]``); returns them and a notice per unusable file."""
+    import yaml
+
+    entries: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    notices: list[str] = []
+    for file in files:
+        try:
+            data = yaml.safe_load(file.read_bytes().decode("utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            notices.append(f"概念ファイル {file} を読み込めません（{exc.__class__.__name__}）。このファイルは使わずに続けます。")
+            continue
+        if not isinstance(data, dict):
+            notices.append(f"概念ファイル {file} は「概念: [言い方, ...]」の形にしてください。このファイルは使わずに続けます。")
+            continue
+        for concept, phrases in data.items():
+            if not isinstance(phrases, list):
+                continue
+            terms = tuple(dict.fromkeys(analyzer.terms(str(concept))))
+            written = tuple(normalize_text(str(p)) for p in phrases if str(p).strip())
+            if terms and written:
+                entries.append((written, terms))
+    return Concepts(entries), notices

@@ -17,6 +17,7 @@ from pathlib import Path
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are read up to this size, with a notice
 SYNONYM_FILE_NAMES = ("synonyms.yaml", "synonyms.yml")
+CONCEPT_FILE_NAMES = ("concepts.yaml", "concepts.yml")
 
 
 @dataclass(frozen=True)
@@ -385,7 +386,7 @@ def fingerprint_files(paths: list[Path], manifest: Manifest | None = None) -> li
         if not os.path.isdir(root_s):
             raise CorpusError(f"コーパスのパス {root} が見つかりません")
         prefix = len(root_s.rstrip(os.sep)) + 1
-        for name in SYNONYM_FILE_NAMES:
+        for name in SYNONYM_FILE_NAMES + CONCEPT_FILE_NAMES:
             candidate = os.path.join(root_s, name)
             if os.path.isfile(candidate):
                 out.append((f"{root_s}:{name}", _digest(candidate)))

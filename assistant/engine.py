@@ -12,17 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .analyzer import Analyzer, Synonyms, load_synonyms, synonym_digest
+from .analyzer import Analyzer, Synonyms, load_concepts, load_synonyms, synonym_digest
 from .answer import (GENERIC_SOURCES, asks_definition, NO_TERMS, NO_TOPIC, NOT_COVERED, Answer, Conversation, Suggestion,
                      build_summary, choose_hits, is_follow_up, make_hits)
-from .corpus import SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files, load_corpus
+from .corpus import CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files, load_corpus
 from .index import (CacheDamaged, DocInfo, discard_index, load_manifest, save_manifest, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
                     load_index, prune_caches, save_index)
 from .search import correct_term, search
 
 Notify = Callable[[str], None]
 MAX_QUESTION_CHARS = 2_000
-QUERY_PARTS = False  # a compound question word also asks for its parts (最小単位 → 最小, 単位)  # longer input is cut: a question, not a document
+QUERY_PARTS = False
+EXPAND_CONCEPTS = True  # a compound question word also asks for its parts (最小単位 → 最小, 単位)  # longer input is cut: a question, not a document
 
 
 class QuestionError(ValueError):
@@ -58,7 +59,8 @@ class Assistant:
         for p in paths:
             if not p.exists():
                 raise CorpusError(f"コーパスのパス {p} が見つかりません")
-        synonym_files = _synonym_files(paths)
+        synonym_files = _vocabulary_files(paths, SYNONYM_FILE_NAMES)
+        concept_files = _vocabulary_files(paths, CONCEPT_FILE_NAMES)
         analyzer = Analyzer(Synonyms({}, synonym_digest(synonym_files)))  # the table comes with the index
         index = None
         folder = None
@@ -69,7 +71,8 @@ class Assistant:
             fingerprint = fingerprint_files(paths, manifest)
             if manifest != before:
                 save_manifest(root, paths, manifest)
-            folder = root / f"index-{cache_key(fingerprint, analyzer.settings, base_url)}"
+            settings = analyzer.settings + "|" + synonym_digest(concept_files)
+            folder = root / f"index-{cache_key(fingerprint, settings, base_url)}"
             if (folder / "meta.json").exists():
                 try:
                     index = load_index(folder)
@@ -81,8 +84,10 @@ class Assistant:
             corpus = load_corpus(paths, base_url)
             table, synonym_notices = load_synonyms(synonym_files, analyzer)
             analyzer.synonyms = table
+            concepts, concept_notices = load_concepts(concept_files, analyzer)
             index = build_index(corpus, analyzer, progress)
-            index.synonyms, index.notices = table, synonym_notices
+            index.synonyms, index.concepts = table, concepts
+            index.notices = synonym_notices + concept_notices
             if folder is not None:
                 try:
                     save_index(index, folder)
@@ -131,6 +136,13 @@ class Assistant:
             out.append(correct_term(term, self.index, self._variants) or term)
         return out
 
+    def expand(self, question: str, terms: list[str]) -> list[str]:
+        """Concept words the question's phrases point to (corpus/concepts.yaml), known to the index."""
+        if not EXPAND_CONCEPTS:
+            return []
+        vocab = self.index.scorer.vocab
+        return [t for t in self.index.concepts.expand(question) if t in vocab and t not in terms]
+
     def _decompound(self, term: str) -> list[str] | None:
         """Two known words that make up an unknown one, the most balanced split first."""
         if len(term) < 4:
@@ -160,7 +172,7 @@ class Assistant:
                 conversation.remember(answer)
             return answer
         result = search(self.index, terms, prefer=conversation.topic if follow_up and conversation else None,
-                        definition=asks_definition(query))
+                        definition=asks_definition(query), extra=self.expand(query, terms))
         picks = choose_hits(self.index, result, max(1, k))
         hits = make_hits(self.index, picks, terms) if result.covered else []
         if result.covered:
@@ -180,7 +192,8 @@ class Assistant:
         terms = self.analyze_question(question.strip())
         if not terms:
             return [], False, 0.0
-        result = search(self.index, terms, depth, definition=asks_definition(question))
+        result = search(self.index, terms, depth, definition=asks_definition(question),
+                        extra=self.expand(question, terms))
         return [self.index.docs[d.doc_index] for d in result.docs], result.covered, result.coverage
 
     # --- browsing -----------------------------------------------------------------------------------
@@ -204,12 +217,12 @@ class Assistant:
         raise KeyError(doc_id)
 
 
-def _synonym_files(paths: list[Path]) -> list[Path]:
-    """The shipped synonym file plus any synonym file at the top of a corpus folder."""
+def _vocabulary_files(paths: list[Path], names: tuple[str, ...]) -> list[Path]:
+    """The shipped vocabulary file (synonyms or concepts) plus one at the top of each corpus folder."""
     files: list[Path] = []
     seen: set[Path] = set()
     for folder in [default_corpus_path(), *[p for p in paths if p.is_dir()]]:
-        for name in SYNONYM_FILE_NAMES:
+        for name in names:
             candidate = folder / name
             if candidate.is_file() and candidate.resolve() not in seen:
                 seen.add(candidate.resolve())

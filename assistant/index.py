@@ -21,12 +21,12 @@ from typing import Callable
 import numpy as np
 
 from . import __version__
-from .analyzer import Analyzer, Synonyms, synonyms_from_json, synonyms_to_json, terms_of
+from .analyzer import Analyzer, Concepts, Synonyms, synonyms_from_json, synonyms_to_json, terms_of
 from .bm25 import ImpactIndex, build_impact_index
 from .chunking import Passage, chunk_documents
 from .corpus import Corpus, Document, Problem
 
-INDEX_FORMAT = "6"
+INDEX_FORMAT = "7"
 TITLE_WEIGHT = 3
 SECTION_WEIGHT = 2
 DESCRIPTION_WEIGHT = 1
@@ -72,6 +72,7 @@ class SearchIndex:
     stats: IndexStats
     problems: list[Problem] = field(default_factory=list)
     synonyms: Synonyms = field(default_factory=Synonyms)
+    concepts: Concepts = field(default_factory=Concepts)
     notices: list[str] = field(default_factory=list)  # said on every open (e.g. an unusable synonym file)
     _section_terms: list[tuple[str, ...]] | None = None
     _section_file: Path | None = None
@@ -288,6 +289,8 @@ def save_index(index: SearchIndex, folder: Path) -> Path:
         }
         for name, array in arrays.items():
             np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+        (tmp / "concepts.json").write_text(json.dumps(
+            [[list(phrases), list(terms)] for phrases, terms in index.concepts.entries], ensure_ascii=False), "utf-8")
         (tmp / "synonyms.json").write_text(json.dumps(synonyms_to_json(index.synonyms), ensure_ascii=False), "utf-8")
         (tmp / "sections.json").write_text(json.dumps(
             [" ".join(index.section_terms(pid)) for pid in range(index.n_passages)], ensure_ascii=False), "utf-8")
@@ -343,8 +346,9 @@ def load_index(folder: Path) -> SearchIndex:
         problems = [Problem(**p) for p in meta.get("problems", [])]
         synonyms = synonyms_from_json(json.loads((folder / "synonyms.json").read_text("utf-8")),
                                       str(meta["synonyms_digest"]))
+        concepts = Concepts([(tuple(p), tuple(t)) for p, t in json.loads((folder / "concepts.json").read_text("utf-8"))])
         return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], scorer, stats, problems, synonyms,
-                           list(meta["notices"]),
+                           concepts, list(meta["notices"]),
                            _section_file=folder / "sections.json", _passage_file=folder / "passages.jsonl",
                            _passage_offsets=arrays["passage_offsets"])
     except CacheDamaged:

@@ -21,6 +21,7 @@ SUPPORT_WEIGHT = 0.3  # how much an article's second-best passage adds to its be
 TITLE_BOOST = 0.6  # an article whose title is the question's subject ranks higher
 SECTION_BOOST = 0.5  # inside an article, the passage whose heading matches the question is preferred
 RERANK_DEPTH = 30
+EXPANSION_WEIGHT = 0.7  # a concept word a phrase points to counts half as much as a word of the question
 DEFINITION_BOOST = 0.5
 DEFINITION_SUPPORT = 0.0  # "what is X" is answered by one defining passage: more passages count for less
 FOLLOW_UP_BOOST = 1.0  # a follow-up question ("その設定例は？") stays with the previous answer's article
@@ -102,18 +103,26 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
 
 
 def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | None = None,
-           definition: bool = False) -> SearchResult:
+           definition: bool = False, extra: list[str] | None = None) -> SearchResult:
     """Rank the articles for these terms and measure how well the best one covers them.
 
     ``prefer`` is the article a follow-up question most likely continues: it counts for more.
     ``definition`` says the question asks what something is: inside an article, the passage that
-    defines it (its lead, or a heading that asks "〜とは") is preferred."""
+    defines it (its lead, or a heading that asks "〜とは") is preferred. ``extra`` are concept words
+    the question points to: they help ranking, but whether the corpus covers the question is
+    judged on the question's own words."""
     scorer = index.scorer
-    scores = scorer.get_scores(terms)
+    own_scores = scorer.get_scores(terms)
+    scores = own_scores
+    if extra:
+        scores = own_scores.copy()
+        for term in extra:
+            ids, contributions = scorer.postings(term)
+            scores[ids] += EXPANSION_WEIGHT * contributions
     candidates = np.flatnonzero(scores > 0)
     if not len(candidates):
         return SearchResult(tuple(terms), (), 0.0, False)
-    best_raw = float(scores[candidates].max())
+    best_raw = float(own_scores.max())
     order = candidates[np.argsort(-scores[candidates], kind="stable")]
     owners = index.passage_doc[order]
     # Per article: its best passage and (as support) its second best, found without a Python loop.
@@ -126,7 +135,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         rest_docs, rest_first = np.unique(owners[rest], return_index=True)
         second[np.searchsorted(doc_ids, rest_docs)] = scores[order[rest][rest_first]]
     base = best + (DEFINITION_SUPPORT if definition else SUPPORT_WEIGHT) * second
-    query = set(terms)
+    query = set(terms) | set(extra or ())
     docs = []
     for i in np.argsort(-base, kind="stable")[:RERANK_DEPTH]:
         doc_index = int(doc_ids[i])

@@ -82,3 +82,12 @@ def test_analyzer_is_safe_across_threads(domain):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(domain.terms, [text] * 16))
     assert all(r == results[0] for r in results)
+
+
+def test_concept_phrases_point_to_their_concept(domain):
+    from assistant.analyzer import load_concepts
+    concepts, notices = load_concepts([default_corpus_path() / "concepts.yaml"], domain)
+    assert not notices
+    assert domain.terms("CronJob")[0] in concepts.expand("毎晩決まった時間にバックアップを実行したい")
+    assert concepts.expand("今日の天気は？") == []
+    assert domain.terms("StatefulSet")[0] not in concepts.expand("dbgオプション")  # ASCII phrases are whole words

@@ -63,3 +63,8 @@ def test_not_covered_answer_suggests_the_closest_topics(guide):
     assert not answer.answered and answer.hits == ()
     assert "ガイドでは扱われていない" in answer.message
     assert 1 <= len(answer.suggestions) <= 3 and all(s.title for s in answer.suggestions)
+
+
+def test_concept_words_help_ranking_but_not_the_decision_to_answer(guide):
+    # "パスワード" points to Secret, which the guide barely covers: the question stays declined.
+    assert not guide.ask("Wi-Fiのパスワードを忘れた").answered

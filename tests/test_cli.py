@@ -136,3 +136,10 @@ def test_eval_prints_the_figures(tmp_path):
     assert "Recall@1: 1.000" in proc.stdout and "MRR" in proc.stdout and "範囲外で断った割合: 1.000" in proc.stdout
     report = json.loads(run_cli("eval", str(qs), "--json").stdout)
     assert report["recall"]["@1"] == 1.0 and report["declined"] == 1.0
+
+
+@needs_docs()
+def test_learner_words_find_the_docs_page_they_mean():
+    proc = run_cli("ask", "--json", "-k", "1", "毎日決まった時刻にジョブを実行したい", "--corpus", str(DOCS),
+                   "--base-url", "https://kubernetes.io/ja/docs/", timeout=300)
+    assert "cron" in json.loads(proc.stdout)["hits"][0]["path"]
