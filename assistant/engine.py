@@ -126,8 +126,11 @@ class Assistant:
                 if QUERY_PARTS:
                     out.extend(known_parts)
                 continue
-            if known_parts:
-                out.extend(known_parts)
+            if known_parts:  # the compound is unknown but some of its parts are not: search for the parts
+                if any(len(p) > 1 for p in known_parts):  # the unknown parts count as unknown (年末|調整)
+                    out.extend(p for p in token.parts if p in vocab or len(p) > 1)
+                else:  # only a suffix (化, 的) is known
+                    out.extend(known_parts)
                 continue
             split = self._decompound(term)
             if split:

@@ -13,7 +13,7 @@ from conftest import DATA, DOCS, needs_docs
 
 GUIDE_SETS = {
     # file: (Recall@1, Recall@3, answered, declined)
-    "questions.yaml": (0.92, 0.98, 0.97, 0.80),
+    "questions.yaml": (0.92, 0.98, 0.97, 0.84),
     "questions_holdout.yaml": (0.90, 0.97, 0.96, 0.90),
 }
 DOCS_SETS = {
