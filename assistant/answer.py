@@ -102,9 +102,12 @@ class Conversation:
 _DEFINITION_QUESTION = re.compile(r"とは|って(何|なに|なん)|は何|はなに|何ですか|なんですか|意味|what is", re.I)
 
 
+_COMPARISON = re.compile(r"違い|違う|比較|比べ|差|どっち|どちら|vs", re.I)
+
+
 def asks_definition(question: str) -> bool:
-    """The question asks what something is (〜とは, 〜って何, 〜の意味)."""
-    return bool(_DEFINITION_QUESTION.search(question))
+    """The question asks what something is (〜とは, 〜って何, 〜の意味), not how two things differ."""
+    return bool(_DEFINITION_QUESTION.search(question)) and not _COMPARISON.search(question)
 
 
 _DEMONSTRATIVES = ("それ", "その", "これ", "この", "あれ", "あの", "そっち", "こっち", "そこ", "さっき", "前の",
@@ -160,6 +163,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, limit: 
         return ()
     weight = {t: index.scorer.term_idf(t) for t in wanted}
     total = sum(weight.values())
+    titles = [f"「{d.title}」" for d in index.docs]
     scored: list[tuple[float, int, int, str]] = []
     for hit in hits[:3]:
         for position, sentence in enumerate(sentences(hit.text)):
@@ -169,9 +173,9 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, limit: 
             value = sum(weight[t] for t in found) / total
             if re.search(r"とは|のこと|です。|ます。", sentence):
                 value += 0.15
-            if "記事" in sentence or "」を参照" in sentence:
+            if "記事" in sentence or "」を参照" in sentence or any(t in sentence for t in titles):
                 continue  # a pointer to another article is not an answer
-            value -= 0.08 * (hit.rank - 1) + 0.02 * position
+            value -= 0.2 * (hit.rank - 1) + 0.02 * position
             scored.append((value, hit.rank, position, sentence))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     chosen: list[SummaryLine] = []

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .corpus import Document
 
+CHUNKING_VERSION = "2"  # part of the index cache key: change it when passages come out differently
 SECTION_SEPARATOR = " › "
 MAX_PASSAGE_CHARS = 900
 MIN_PASSAGE_CHARS = 40
@@ -85,8 +86,23 @@ def _sections(body: str) -> list[tuple[list[str], list[str]]]:
     return [(p, b) for p, b in sections if b or p]
 
 
+def _units(blocks: list[str]) -> list[str]:
+    """Blocks with each code block or table joined to the paragraph that introduces it, so that a
+    passage never starts with code that its explanation is cut away from."""
+    units: list[str] = []
+    for block in blocks:
+        first = block.lstrip()
+        is_code = bool(_FENCE.match(block)) or first.startswith("|")
+        if is_code and units and not (_FENCE.match(units[-1]) or units[-1].lstrip().startswith("|")):
+            units[-1] = units[-1] + "\n\n" + block
+        else:
+            units.append(block)
+    return units
+
+
 def _pack(blocks: list[str], limit: int) -> list[str]:
     """Group blocks into pieces of at most ``limit`` characters (a single large block stays whole)."""
+    blocks = _units(blocks)
     pieces: list[str] = []
     current: list[str] = []
     size = 0
@@ -101,9 +117,11 @@ def _pack(blocks: list[str], limit: int) -> list[str]:
     return pieces
 
 
-def chunk_document(doc: Document, max_chars: int = MAX_PASSAGE_CHARS,
-                   min_chars: int = MIN_PASSAGE_CHARS) -> list[Passage]:
+def chunk_document(doc: Document, max_chars: int | None = None,
+                   min_chars: int | None = None) -> list[Passage]:
     """Passages of one document, in reading order."""
+    max_chars = max_chars or MAX_PASSAGE_CHARS
+    min_chars = min_chars or MIN_PASSAGE_CHARS
     raw: list[tuple[str, str]] = []  # (section, text)
     for path, blocks in _sections(doc.body):
         section = SECTION_SEPARATOR.join(path)
@@ -142,7 +160,7 @@ def _can_merge(previous: str, section: str) -> bool:
     return section == previous or section.startswith(previous + SECTION_SEPARATOR) or previous == ""
 
 
-def chunk_documents(documents: list[Document], max_chars: int = MAX_PASSAGE_CHARS) -> list[Passage]:
+def chunk_documents(documents: list[Document], max_chars: int | None = None) -> list[Passage]:
     """All passages of all documents."""
     out: list[Passage] = []
     for doc in documents:

@@ -23,10 +23,10 @@ import numpy as np
 from . import __version__
 from .analyzer import Analyzer, Concepts, Synonyms, synonyms_from_json, synonyms_to_json, terms_of
 from .bm25 import ImpactIndex, build_impact_index
-from .chunking import Passage, chunk_documents
+from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage, chunk_documents
 from .corpus import Corpus, Document, Problem
 
-INDEX_FORMAT = "7"
+INDEX_FORMAT = "8"
 TITLE_WEIGHT = 3
 SECTION_WEIGHT = 2
 DESCRIPTION_WEIGHT = 1
@@ -68,6 +68,7 @@ class SearchIndex:
     docs: list[DocInfo]
     passage_doc: np.ndarray  # int32: passage -> document index
     defines: np.ndarray  # int8: 1 where the passage's own heading asks "what is" (とは, 何ですか)
+    opens: np.ndarray  # int8: 1 where the passage is the first piece of its section
     scorer: ImpactIndex
     stats: IndexStats
     problems: list[Problem] = field(default_factory=list)
@@ -219,7 +220,9 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
     stats = IndexStats(len(docs), len(passages), sum(len(t) for t in corpus_terms),
                        time.perf_counter() - started)
     defines = np.asarray([_is_definition_heading(p.section) for p in passages], dtype=np.int8)
-    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, scorer, stats, list(corpus.problems),
+    opens = np.asarray([i == 0 or passages[i - 1].section != p.section or passages[i - 1].doc_id != p.doc_id
+                        for i, p in enumerate(passages)], dtype=np.int8)
+    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, scorer, stats, list(corpus.problems),
                        _section_terms=section_terms, _passages=passages, _surfaces=surfaces)
 
 
@@ -257,7 +260,8 @@ def default_cache_dir() -> Path:
 def cache_key(fingerprint: list[tuple[str, str]], analyzer_settings: str, base_url: str | None) -> str:
     """Key of an index: corpus content, analyzer and index settings, package version."""
     h = hashlib.sha256()
-    for part in (INDEX_FORMAT, __version__, analyzer_settings, base_url or "",
+    chunking = f"{CHUNKING_VERSION},{MAX_PASSAGE_CHARS},{MIN_PASSAGE_CHARS}"
+    for part in (INDEX_FORMAT, __version__, analyzer_settings, base_url or "", chunking,
                  f"{TITLE_WEIGHT},{SECTION_WEIGHT},{DESCRIPTION_WEIGHT}"):
         h.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for path, digest in sorted(fingerprint):
@@ -265,7 +269,7 @@ def cache_key(fingerprint: list[tuple[str, str]], analyzer_settings: str, base_u
     return h.hexdigest()[:32]
 
 
-_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines", "passage_offsets")
+_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines", "opens", "passage_offsets")
 
 
 def save_index(index: SearchIndex, folder: Path) -> Path:
@@ -284,7 +288,7 @@ def save_index(index: SearchIndex, folder: Path) -> Path:
         arrays = {
             "offsets": index.scorer.offsets, "passage_ids": index.scorer.passage_ids,
             "impacts": index.scorer.impacts, "idf": index.scorer.idf,
-            "passage_doc": index.passage_doc, "defines": index.defines,
+            "passage_doc": index.passage_doc, "defines": index.defines, "opens": index.opens,
             "passage_offsets": np.asarray(offsets, dtype=np.int64),
         }
         for name, array in arrays.items():
@@ -334,7 +338,7 @@ def load_index(folder: Path) -> SearchIndex:
         docs = [DocInfo(**{**d, "title_terms": tuple(d.get("title_terms", ()))}) for d in meta["docs"]]
         ok = (len(arrays["offsets"]) == len(vocab_list) + 1 == len(arrays["idf"]) + 1
               and len(arrays["passage_ids"]) == len(arrays["impacts"]) == int(arrays["offsets"][-1])
-              and len(arrays["passage_doc"]) == n == len(arrays["defines"]) and len(arrays["passage_offsets"]) == n + 1
+              and len(arrays["passage_doc"]) == n == len(arrays["defines"]) == len(arrays["opens"]) and len(arrays["passage_offsets"]) == n + 1
               and (folder / "passages.jsonl").stat().st_size == int(arrays["passage_offsets"][-1])
               and (folder / "sections.json").is_file())
         if not ok:
@@ -347,7 +351,7 @@ def load_index(folder: Path) -> SearchIndex:
         synonyms = synonyms_from_json(json.loads((folder / "synonyms.json").read_text("utf-8")),
                                       str(meta["synonyms_digest"]))
         concepts = Concepts([(tuple(p), tuple(t)) for p, t in json.loads((folder / "concepts.json").read_text("utf-8"))])
-        return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], scorer, stats, problems, synonyms,
+        return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], arrays["opens"], scorer, stats, problems, synonyms,
                            concepts, list(meta["notices"]),
                            _section_file=folder / "sections.json", _passage_file=folder / "passages.jsonl",
                            _passage_offsets=arrays["passage_offsets"])

@@ -23,6 +23,7 @@ SECTION_BOOST = 0.5  # inside an article, the passage whose heading matches the 
 RERANK_DEPTH = 30
 EXPANSION_WEIGHT = 0.7  # a concept word a phrase points to counts half as much as a word of the question
 DEFINITION_BOOST = 0.5
+OPENING_BOOST = 0.2
 DEFINITION_SUPPORT = 0.0  # "what is X" is answered by one defining passage: more passages count for less
 FOLLOW_UP_BOOST = 1.0  # a follow-up question ("その設定例は？") stays with the previous answer's article
 # "Covered or not" is a logistic model over three features of the question and its best match:
@@ -163,9 +164,15 @@ def decline_confidence(features: tuple[float, float, float]) -> float:
 
 
 def _passage_boost(index: SearchIndex, query: set[str], pid: int, definition: bool) -> float:
-    boost = 1.0 + SECTION_BOOST * _overlap(query, index.section_terms(pid))
-    if definition and index.defines[pid]:
+    heading = index.section_terms(pid)
+    overlap = _overlap(query, heading)
+    boost = 1.0 + SECTION_BOOST * overlap
+    # A defining passage is preferred when it defines what was asked (its heading shares a word with
+    # the question), or is the article's lead: "サイドカーとは？" does not answer "Podとは？".
+    if definition and index.defines[pid] and (overlap > 0 or not heading):
         boost *= 1.0 + DEFINITION_BOOST
+    if index.opens[pid]:  # a section's opening answers its heading's question; later pieces elaborate
+        boost *= 1.0 + OPENING_BOOST
     return boost
 
 

@@ -68,3 +68,12 @@ def test_not_covered_answer_suggests_the_closest_topics(guide):
 def test_concept_words_help_ranking_but_not_the_decision_to_answer(guide):
     # "パスワード" points to Secret, which the guide barely covers: the question stays declined.
     assert not guide.ask("Wi-Fiのパスワードを忘れた").answered
+
+
+def test_the_passage_shown_first_answers_the_question_it_was_chosen_for(guide):
+    # "何ですか" in a comparison is not a definition question; a code block keeps its explanation.
+    first = guide.ask("Podとコンテナの違いは何ですか？").hits[0]
+    assert first.doc_id == "pod-vs-container" and "違" in first.section
+    enter = guide.ask("コンテナに入るには？")
+    assert enter.hits[0].text.startswith("動いているコンテナに入るには")
+    assert enter.summary and "kubectl exec" in enter.summary[0].text

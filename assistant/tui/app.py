@@ -1,0 +1,613 @@
+"""The terminal chat app: ask in Japanese, read answers built from the guide, open their sources.
+
+Layout (posting style): this module holds the App and ``run``; widgets live in ``widgets/``; the
+look is in ``app.tcss``. The app only calls the core (``assistant.engine``), which is imported in
+the loading worker, so the screen and the question box appear before the dictionary and the index
+are loaded. Questions sent meanwhile wait and are answered in order as soon as the index is ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import MountError
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from .browser import open_in_browser
+from .history import History, default_history_path
+from .text import answer_as_text, clean, is_web_url, one_line
+from .widgets import (AnswerMessage, ArticleMessage, ChatLog, HistoryInput, LinkItem, NoticeMessage,
+                      QuestionMessage, StatusLine, TocPanel, WelcomeMessage)
+from .widgets.chat import safe_markdown
+from .wrap import enable_japanese_line_breaking
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
+
+    from ..answer import Answer, Conversation
+    from ..engine import Assistant
+    from ..index import DocInfo
+
+DEFAULT_EXAMPLES = [
+    "Podとコンテナの違いは何ですか？",
+    "Serviceとは？",
+    "コンテナに入るには？",
+    "Podのログを見るには？",
+    "kubectlの省略形は？",
+]
+
+Opener = Callable[..., "Assistant"]
+
+
+class GuideCommands(Provider):
+    """Command palette: the guide's articles (like the table of contents) and the last answer's sources."""
+
+    def _entries(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app = self.app
+        if not isinstance(app, AssistantApp):
+            return []
+        entries: list[tuple[str, Callable[[], Any], str]] = []
+        for link in app.last_links:
+            if link.number is not None:
+                title = f"出典 [{link.number}] を開く: {one_line(link.title)}"
+                entries.append((title, lambda link=link: app.open_link_item(link), "ブラウザで開きます"))
+        for doc in app.docs:
+            title = f"記事: {one_line(doc.title) or doc.doc_id}"
+            entries.append((title, lambda d=doc.doc_id: app.show_article(d), "記事全体を会話に表示します"))
+        return entries
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._entries()[:60]:
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._entries():
+            score = matcher.match(title)
+            if score > 0:
+                # Content (not a str): titles come from the corpus and must never be read as markup.
+                yield Hit(score, Content(title), callback, text=title, help=help_text)
+
+
+class AssistantApp(App[int]):
+    """Chat with the Kubernetes 入門 guide."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: also right for subclasses elsewhere
+    TITLE = "Kubernetes 入門アシスタント"
+    ENABLE_COMMAND_PALETTE = True
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    COMMANDS = App.COMMANDS | {GuideCommands}
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "終了", priority=True),
+        Binding("1", "open_source(1)", "出典を開く", key_display="1-9"),
+        *[Binding(str(n), f"open_source({n})", show=False) for n in range(2, 10)],
+        *[Binding(f"alt+{n}", f"open_source_anywhere({n})", show=False, priority=True) for n in range(1, 10)],
+        # Priority: acted on as the key arrives, so keys typed right after (a burst) go where they should.
+        Binding("ctrl+y", "copy_answer", "コピー", priority=True),
+        Binding("ctrl+t", "toggle_toc", "目次", priority=True),
+        Binding("ctrl+l", "clear_chat", "消去", priority=True),
+        Binding("pageup", "scroll_chat(-1)", "上へ", show=False),
+        Binding("pagedown", "scroll_chat(1)", "下へ", show=False),
+        Binding("ctrl+p", "command_palette", "コマンド", show=False, priority=True,
+                tooltip="記事や操作を名前で探して実行します"),
+    ]
+
+    def __init__(self, corpus_paths: list[Path] | None = None, base_url: str | None = None, *,
+                 cache_dir: Path | None = None, history_path: Path | None = None,
+                 open_url: Callable[[str], Any] | None = None,
+                 clipboard: Callable[[str], Any] | None = None,
+                 opener: Opener | None = None, k: int = 3) -> None:
+        """``history_path`` None keeps no history; ``open_url`` and ``clipboard`` replace the browser and
+        the terminal clipboard (tests); ``opener`` replaces ``Assistant.open`` (same arguments)."""
+        self._started = time.perf_counter()
+        super().__init__()
+        enable_japanese_line_breaking()
+        self.corpus_paths = [Path(p) for p in corpus_paths] if corpus_paths else None
+        self.base_url = base_url
+        self.cache_dir = cache_dir
+        self.k = k
+        self._open_url_func = open_url or open_in_browser
+        self._clipboard_func = clipboard or self.copy_to_clipboard
+        self._opener = opener
+        self.history = History(history_path)
+        self.assistant: "Assistant | None" = None
+        self.conversation: "Conversation | None" = None
+        self.docs: list["DocInfo"] = []
+        self.load_error: str | None = None
+        self.last_answer: "Answer | None" = None
+        self.last_links: list[LinkItem] = []
+        self.timings: dict[str, float] = {}  # "input_ready", "loaded", "answer" (seconds), for benchmarks
+        self._pending: deque[tuple[str, AnswerMessage, float]] = deque()
+        self._asking = False
+        self._executor: ThreadPoolExecutor | None = None
+        self._progress: tuple[int, int] | None = None
+        self._history_warned = False
+
+    # --- layout -------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield TocPanel(id="toc")
+            yield ChatLog(id="chat")  # the welcome message is mounted right after the first frame
+        yield StatusLine(id="status")
+        yield HistoryInput(placeholder="Kubernetes について日本語で質問してください（Enter で送信）",
+                           history=self.history.entries, id="question")
+        yield Footer()
+
+    @property
+    def chat(self) -> ChatLog:
+        return self.query_one("#chat", ChatLog)
+
+    @property
+    def question_input(self) -> HistoryInput:
+        return self.query_one("#question", HistoryInput)
+
+    def on_mount(self) -> None:
+        self.history.load()
+        if self.history.problem:
+            self._warn_history(self.history.problem)
+        self.query_one("#toc", TocPanel).display = False
+        self.question_input.focus()
+        self.query_one(StatusLine).busy("索引を読み込んでいます…（先に質問を入力できます）")
+        self.set_interval(0.2, self._show_progress)
+        # Paint first, then load: the loader's imports would otherwise hold the GIL before the first frame.
+        self.call_after_refresh(self._start_loading)
+
+    async def _start_loading(self) -> None:
+        self.timings.setdefault("input_ready", time.perf_counter() - self._started)
+        self.run_worker(self._load, name="load", group="load", thread=True, exit_on_error=False)
+        chat = self.chat
+        welcome = WelcomeMessage(self._examples())
+        try:
+            if chat.children:
+                await chat.mount(welcome, before=0)
+            else:
+                await chat.mount(welcome)
+        except MountError:  # the app is already closing (Ctrl+Q at once)
+            return
+        if self.docs:  # the index was faster than the welcome message
+            welcome.show_chapters(self.docs)
+            await welcome.set_examples(self._examples())
+
+    def on_unmount(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _examples(self) -> list[str]:
+        if self.corpus_paths is None:
+            return list(DEFAULT_EXAMPLES)
+        return [f"{one_line(d.title)}とは？" for d in self.docs[:4]]
+
+    # --- loading ------------------------------------------------------------------------------------
+
+    def _load(self) -> "Assistant":
+        """Runs in a thread: imports the core, loads the dictionary and the (cached) index."""
+        import textual.widgets._markdown  # noqa: F401  (needed for the first answer; import it off the UI thread)
+
+        from ..engine import Assistant
+
+        opener = self._opener or Assistant.open
+        return opener(self.corpus_paths, base_url=self.base_url, cache_dir=self.cache_dir,
+                      progress=self._set_progress)
+
+    def _set_progress(self, done: int, total: int) -> None:
+        self._progress = (done, total)  # read by a timer on the app's thread
+
+    def _show_progress(self) -> None:
+        if self.assistant is None and self.load_error is None and self._progress:
+            done, total = self._progress
+            self.query_one(StatusLine).busy(f"索引を作っています… {done}/{total}（先に質問を入力できます）")
+
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.name != "load":
+            return
+        if event.state == WorkerState.SUCCESS:
+            await self._loaded(worker.result)
+        elif event.state == WorkerState.ERROR:
+            await self._load_failed(worker.error)
+
+    async def _loaded(self, assistant: "Assistant") -> None:
+        from ..answer import Conversation
+
+        self.assistant = assistant
+        self.conversation = Conversation()
+        self.docs = assistant.documents()
+        self.timings["loaded"] = time.perf_counter() - self._started
+        self.query_one("#toc", TocPanel).show_documents(self.docs)
+        for welcome in self.query(WelcomeMessage).results(WelcomeMessage):
+            welcome.show_chapters(self.docs)
+            await welcome.set_examples(self._examples())
+        passages = getattr(getattr(assistant.index, "stats", None), "passages", None)
+        ready = f"準備完了: {len(self.docs)} 本の記事" + (f"（{passages} 節）" if passages else "") + "から答えます"
+        self.query_one(StatusLine).ready(ready)
+        notices = [clean(n) for n in assistant.notices]
+        if notices:
+            shown = notices[:8]
+            more = f"\nほか {len(notices) - 8} 件" if len(notices) > 8 else ""
+            await self.chat.mount(NoticeMessage("\n".join(shown) + more, "warning"))
+            self.notify(shown[0] + (f"（ほか {len(notices) - 1} 件）" if len(notices) > 1 else ""),
+                        title="お知らせ", severity="warning", markup=False, timeout=8)
+        for _question, placeholder, _sent in self._pending:
+            placeholder.set_waiting("探しています…")
+        self._pump()
+        if not self._pending:
+            self.call_after_refresh(self._prewarm)
+
+    async def _prewarm(self) -> None:
+        """Mount and drop a small hidden answer so the first real one renders as fast as the rest."""
+        sample = "## a\n\n**b** `c`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```yaml\nx: 1\n```\n\n- d\n1. e\n"
+        warm = Vertical(safe_markdown(sample, classes="passage best"), Static(Text("x"), classes="passage other"),
+                        classes="message answer prewarm")
+        try:
+            await self.chat.mount(warm)
+            await warm.remove()
+        except Exception:
+            pass
+
+    async def _load_failed(self, error: BaseException | None) -> None:
+        from ..corpus import CorpusError
+
+        if isinstance(error, CorpusError):
+            message = f"コーパスを読み込めません: {error}"
+        else:
+            message = f"索引を読み込めませんでした（{type(error).__name__}: {error}）。"
+        self.load_error = clean(message)
+        self.query_one(StatusLine).ready(self.load_error, error=True)
+        for welcome in self.query(WelcomeMessage).results(WelcomeMessage):
+            welcome.show_failure(self.load_error)
+        while self._pending:
+            _question, placeholder, _sent = self._pending.popleft()
+            if placeholder.is_attached:
+                await placeholder.show_error(self.load_error)
+        self.notify(self.load_error, title="エラー", severity="error", markup=False, timeout=10)
+
+    # --- asking -------------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#question")
+    async def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value
+        box = self.question_input
+        box.value = ""
+        box.reset_history_position()
+        if not text.strip():
+            self.notify("質問が空です。聞きたいことを日本語で入力してください。", severity="warning", markup=False)
+            return
+        await self.send_question(text)
+
+    async def send_question(self, text: str) -> None:
+        """Show the question, remember it, and answer it now or as soon as the index is ready."""
+        sent = time.perf_counter()
+        question = one_line(text)
+        if not question:
+            return
+        problem = self.history.add(question)
+        if problem:
+            self._warn_history(problem)
+        if self.load_error:
+            waiting = self.load_error
+        elif self.assistant is None:
+            waiting = "索引を読み込んでいます。読み込みが終わりしだい答えます…"
+        else:
+            waiting = "探しています…"
+        chat = self.chat
+        asked = QuestionMessage(question)
+        placeholder = AnswerMessage(question, waiting)
+        placeholder.question_widget = asked  # type: ignore[attr-defined]
+        await chat.mount_all([asked, placeholder])
+        chat.user_scrolled = False
+        self._scroll_to(asked)
+        if self.load_error:
+            await placeholder.show_error(self.load_error)
+            return
+        self._pending.append((question, placeholder, sent))
+        self._pump()
+
+    def _pump(self) -> None:
+        if self.assistant is None or self._asking or not self._pending:
+            return
+        self._asking = True
+        self.run_worker(self._answer_pending(), name="ask", group="ask", exit_on_error=False)
+
+    async def _answer_pending(self) -> None:
+        """Answer waiting questions one at a time, in order, on one worker thread."""
+        from ..engine import QuestionError
+
+        loop = asyncio.get_running_loop()
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="k8s-assistant-ask")
+        try:
+            while self._pending and self.assistant is not None:
+                question, placeholder, sent = self._pending.popleft()
+                try:
+                    answer = await loop.run_in_executor(self._executor, self._ask, question)
+                except QuestionError as exc:
+                    if placeholder.is_attached:
+                        await placeholder.show_error(str(exc))
+                    continue
+                except Exception as exc:  # never let a bad question take the app down
+                    if placeholder.is_attached:
+                        await placeholder.show_error(f"答えを作れませんでした（{type(exc).__name__}）。")
+                    continue
+                if not placeholder.is_attached:  # the conversation was cleared meanwhile
+                    continue
+                try:
+                    await placeholder.show_answer(answer)
+                except Exception as exc:  # a passage the widgets cannot show: say so, keep going
+                    self.log.error("answer rendering failed", exc)
+                    if placeholder.is_attached:
+                        await placeholder.show_error(f"回答を表示できませんでした（{type(exc).__name__}）。")
+                    continue
+                self.last_answer = answer
+                self.last_links = placeholder.links
+                self.timings["answer"] = time.perf_counter() - sent
+                self._scroll_to(getattr(placeholder, "question_widget", placeholder), announce=True)
+                self.refresh_bindings()
+        finally:
+            self._asking = False
+        if self._pending and self.assistant is not None:
+            self._pump()
+
+    def _ask(self, question: str) -> "Answer":
+        assert self.assistant is not None
+        return self.assistant.ask(question, k=self.k, conversation=self.conversation)
+
+    def _scroll_to(self, widget, announce: bool = False) -> None:
+        """Put ``widget`` at the top of the view, unless the reader has scrolled away to read."""
+        chat = self.chat
+        if chat.user_scrolled:
+            if announce:
+                self.notify("新しい回答があります（会話で End キーを押すと末尾へ移ります）。", markup=False)
+            return
+
+        def scroll() -> None:
+            if widget.is_attached and not chat.user_scrolled:
+                chat.scroll_to_widget(widget, top=True, animate=False)
+
+        self.call_after_refresh(scroll)
+        self.set_timer(0.15, scroll)  # again once Markdown blocks have their height
+
+    def _focus(self, widget) -> None:
+        """Move the focus now, not after the keys already waiting (``Widget.focus`` is deferred), so a
+        burst of keys (Ctrl+T, then arrows and Enter) reaches the widget each key was meant for."""
+        try:
+            self.screen.set_focus(widget)
+        except Exception:
+            widget.focus()
+
+    def _warn_history(self, message: str) -> None:
+        if not self._history_warned:
+            self._history_warned = True
+            self.notify(clean(message), title="履歴", severity="warning", markup=False, timeout=8)
+
+    # --- links and sources --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_source" and isinstance(self.focused, Input):
+            return False  # digits type into the question box; the footer shows Esc instead
+        behind_dialog = self.screen is not self.screen_stack[0]
+        if action in ("toggle_toc", "clear_chat", "copy_answer", "scroll_chat") and behind_dialog:
+            return False  # not behind the command palette or another dialog
+        return True
+
+    def action_open_source(self, number: int) -> None:
+        self.action_open_source_anywhere(number)
+
+    def action_open_source_anywhere(self, number: int) -> None:
+        if not self.last_links:
+            self.notify("まだ出典のある回答がありません。質問してみてください。", severity="warning", markup=False)
+            return
+        for link in self.last_links:
+            if link.number == number:
+                self.open_link_item(link)
+                return
+        self.notify(f"出典 [{number}] はありません（最後の回答の出典は {len(self.last_links)} 件です）。",
+                    severity="warning", markup=False)
+
+    def open_link_item(self, item: LinkItem) -> None:
+        if item.value:
+            self.open_link(item.value)
+        else:
+            where = f"（ファイル: {one_line(item.fallback)}）" if item.fallback else ""
+            self.notify(f"この出典にはリンクがありません{where}。", severity="warning", markup=False)
+
+    def open_link(self, url: str) -> bool:
+        """Open an http(s) link in the browser (in a worker); anything else is refused with a notice."""
+        url = url.strip()
+        shown = one_line(url)[:200]
+        if not is_web_url(url):
+            self.notify(f"http/https 以外のリンクは開きません: {shown}", severity="warning", markup=False)
+            return False
+        self.notify(f"ブラウザで開きます: {shown}", markup=False, timeout=4)
+        self.run_worker(self._open_in_browser(url), name="browser", group="browser", exit_on_error=False)
+        return True
+
+    async def _open_in_browser(self, url: str) -> None:
+        try:
+            opened = await asyncio.to_thread(self._open_url_func, url)
+        except Exception:
+            opened = False
+        if opened is False:
+            self.notify(f"ブラウザを開けませんでした。このURLを手で開いてください: {one_line(url)[:200]}",
+                        title="ブラウザがありません", severity="warning", markup=False, timeout=12)
+
+    @on(LinkItem.Selected)
+    async def _link_selected(self, event: LinkItem.Selected) -> None:
+        event.stop()
+        item = event.item
+        if item.kind == "ask" and item.value:
+            await self.send_question(item.value)
+            self._focus(self.question_input)
+        elif item.kind == "article" and item.value:
+            await self.show_article(item.value)
+        else:
+            self.open_link_item(item)
+
+    async def on_markdown_link_clicked(self, event: "Markdown.LinkClicked") -> None:
+        """Links inside passages (Markdown widgets have open_links=False): http/https only."""
+        event.stop()
+        href = event.href.strip()
+        if not is_web_url(href):
+            target = href.split("#")[0].rsplit("/", 1)[-1]
+            for doc in self.docs:
+                if target and (doc.path.rsplit("/", 1)[-1] == target):
+                    await self.show_article(doc.doc_id)
+                    return
+        self.open_link(href)
+
+    # --- other actions ------------------------------------------------------------------------------
+
+    def action_copy_answer(self) -> None:
+        if self.last_answer is None:
+            self.notify("コピーする回答がまだありません。", severity="warning", markup=False)
+            return
+        text = answer_as_text(self.last_answer)
+        try:
+            self._clipboard_func(text)
+        except Exception as exc:
+            self.notify(f"クリップボードを使えません（{type(exc).__name__}）。回答は画面からマウスで選択してコピーしてください。",
+                        title="コピーできません", severity="error", markup=False)
+            return
+        hint, severity = _clipboard_hint()
+        self.notify(f"回答を出典のリンクごとコピーしました（{len(text)} 文字）。{hint}", title="コピー",
+                    severity=severity, markup=False, timeout=6)
+
+    def action_scroll_chat(self, direction: int) -> None:
+        """Page Up / Page Down scroll the conversation from anywhere (also from the question box)."""
+        chat = self.chat
+        chat.user_scrolled = True
+        if direction < 0:
+            chat.scroll_page_up()
+        else:
+            chat.scroll_page_down()
+
+    def action_toggle_toc(self) -> None:
+        toc = self.query_one("#toc", TocPanel)
+        toc.display = not toc.display
+        if toc.display:
+            self._focus(toc)
+        else:
+            self._focus(self.question_input)
+
+    async def action_clear_chat(self) -> None:
+        self._pending.clear()
+        self.last_answer = None
+        self.last_links = []
+        if self.assistant is not None:
+            from ..answer import Conversation
+
+            self.conversation = Conversation()
+        chat = self.chat
+        await chat.remove_children()
+        welcome = WelcomeMessage(self._examples())
+        await chat.mount(welcome)
+        if self.docs:
+            welcome.show_chapters(self.docs)
+        elif self.load_error:
+            welcome.show_failure(self.load_error)
+        chat.user_scrolled = False
+        chat.scroll_home(animate=False)
+        self.refresh_bindings()
+        self.notify("会話を消しました。", markup=False, timeout=2)
+
+    @on(TocPanel.ArticleChosen)
+    async def _article_chosen(self, event: TocPanel.ArticleChosen) -> None:
+        event.stop()
+        await self.show_article(event.doc_id)
+
+    async def show_article(self, doc_id: str) -> None:
+        if self.assistant is None:
+            self.notify("索引を読み込み中です。少し待ってからもう一度選んでください。", markup=False)
+            return
+        doc = next((d for d in self.docs if d.doc_id == doc_id), None)
+        if doc is None:
+            return
+        try:
+            markdown = self.assistant.article_markdown(doc_id)
+        except KeyError:
+            self.notify("この記事は見つかりません。", severity="warning", markup=False)
+            return
+        message = ArticleMessage(doc, markdown)
+        chat = self.chat
+        await chat.mount(message)
+        chat.user_scrolled = False
+        self._scroll_to(message)
+        if self.size.width < 100:
+            self.query_one("#toc", TocPanel).display = False
+            self._focus(self.question_input)
+
+    @on(HistoryInput.Leave)
+    def _leave_input(self) -> None:
+        self._focus(self.chat)
+
+    @on(ChatLog.TypeAhead)
+    def _type_ahead(self, event: ChatLog.TypeAhead) -> None:
+        box = self.question_input
+        self._focus(box)
+        box.insert_text_at_cursor(event.character)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("目次を開く/閉じる", "ガイドの章と記事の一覧（Ctrl+T）", self.action_toggle_toc)
+        yield SystemCommand("回答をコピー", "最後の回答を出典のリンクごとコピー（Ctrl+Y）", self.action_copy_answer)
+        yield SystemCommand("会話を消す", "会話を最初の状態に戻す（Ctrl+L）", self.action_clear_chat)
+        yield from super().get_system_commands(screen)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="記事や操作を検索…（例: Service）", id="--command-palette"))
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        code = 2 if self.load_error else 0
+        self.exit(code, return_code=code)
+
+
+def _clipboard_hint() -> tuple[str, str]:
+    """Where OSC 52 (the terminal clipboard) is known not to work, say so."""
+    term_program = os.environ.get("TERM_PROGRAM", "")
+    if term_program == "Apple_Terminal":
+        return ("ただし macOS のターミナル.app は端末経由のコピー（OSC 52）に対応していないため、"
+                "クリップボードには入りません。iTerm2 などを使うか、マウスで選択してください。", "warning")
+    if os.environ.get("TERM", "") == "linux":
+        return ("ただし Linux のコンソールにはクリップボードがありません。", "warning")
+    if os.environ.get("TMUX"):
+        return ("tmux では set -g set-clipboard on のときだけ手元のクリップボードに届きます。", "information")
+    return ("（端末が OSC 52 に対応していれば、クリップボードに入っています）", "information")
+
+
+def run(corpus_paths: list[Path] | None = None, base_url: str | None = None, history: bool = True) -> int:
+    """Run the chat app (``k8s-assistant`` without arguments). Returns the exit code."""
+    paths = [Path(p) for p in corpus_paths] if corpus_paths else None
+    for p in paths or []:
+        if not p.exists():
+            print(f"エラー: コーパスのパス {p} が見つかりません。", file=sys.stderr)
+            return 2
+    history_path = None
+    if history and os.environ.get("K8S_ASSISTANT_NO_HISTORY", "") in ("", "0"):
+        try:
+            history_path = default_history_path()
+        except Exception:
+            history_path = None
+    app = AssistantApp(paths, base_url, history_path=history_path)
+    app.run()
+    return int(app.return_code or 0)

@@ -1,0 +1,135 @@
+"""Plain-text helpers for the chat app: no corpus text is ever read as markup or control codes.
+
+Everything shown outside a ``Markdown`` widget goes through :func:`plain` (a Rich ``Text`` built
+from the raw string, never from markup) after :func:`clean` has removed terminal control
+characters (ESC, BEL, C1 codes, bidi overrides) so a passage cannot move the cursor, set the
+title or write the clipboard.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from rich.text import Text
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates that
+# can reorder what the terminal shows.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Whole escape sequences first, so their parameters ("[31m", "]52;c;...") do not stay behind.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"          # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL / ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"     # DCS, SOS, PM, APC
+    r"|\x1b[@-Z\\-_]"                    # two-character sequences
+    r"|\x9b[0-?]*[ -/]*[@-~]"           # 8-bit CSI
+)
+
+
+def clean(text: str | None) -> str:
+    """The text without terminal escape sequences and control characters (tab and newline stay)."""
+    if not text:
+        return ""
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def one_line(text: str | None) -> str:
+    """Cleaned text on one line (for titles, headings and history entries)."""
+    return " ".join(clean(text).split())
+
+
+def plain(text: str | None, style: str = "") -> Text:
+    """A Rich ``Text`` holding exactly the characters of ``text``: brackets are never markup."""
+    return Text(clean(text), style=style)
+
+
+def is_web_url(url: str | None) -> bool:
+    """Only http and https links are ever opened (no javascript:, file:, data: …)."""
+    if not url:
+        return False
+    url = url.strip()
+    if _CONTROL.search(url) or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def width(text: str) -> int:
+    """Terminal cells taken by ``text`` (wide Japanese characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+_INLINE_MARKUP = re.compile(r"\*\*|__|`")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+def markdown_excerpt(markdown: str, limit: int = 220) -> tuple[str, bool]:
+    """A short plain-text excerpt of a passage (no code blocks, tables or markup), cut after a
+    sentence near ``limit`` characters. Returns (text, was_cut)."""
+    lines: list[str] = []
+    fence: str | None = None
+    dropped = False
+    for line in clean(markdown).split("\n"):
+        match = _FENCE.match(line)
+        if match:
+            if fence is None:
+                fence = match.group(1)
+                dropped = True
+            elif match.group(1) == fence:
+                fence = None
+            continue
+        stripped = line.strip()
+        if fence is not None or stripped.startswith("|"):
+            dropped = dropped or fence is not None or stripped.startswith("|")
+            continue
+        stripped = stripped.lstrip("#>").strip()
+        stripped = _LIST_MARK.sub("・", stripped)
+        stripped = _LINK.sub(r"\1", stripped)
+        stripped = _INLINE_MARKUP.sub("", stripped)
+        if stripped:
+            lines.append(stripped)
+    text = "\n".join(lines)
+    if len(text) <= limit:
+        return text, dropped
+    cut = limit
+    for end in ("。", "！", "？", "\n"):
+        position = text.find(end, int(limit * 0.6), int(limit * 1.3))
+        if position != -1:
+            cut = position + 1
+            break
+    return text[:cut].rstrip() + ("" if text[cut - 1:cut] in ("。", "！", "？") else "…"), True
+
+
+def answer_as_text(answer) -> str:
+    """The answer as plain text with its links, for the clipboard."""
+    lines: list[str] = [f"質問: {one_line(answer.query)}", ""]
+    if not answer.answered:
+        lines.append(one_line(answer.message))
+        if answer.suggestions:
+            lines.append("")
+            lines.append("近い話題:")
+            for s in answer.suggestions:
+                lines.append(f"- {one_line(s.title)}" + (f" {s.source}" if s.source else ""))
+        return "\n".join(lines).strip() + "\n"
+    if answer.summary:
+        lines.append("要点:")
+        for s in answer.summary:
+            lines.append(f"- {one_line(s.text)} [{s.source_number}]")
+        lines.append("")
+    for hit in answer.hits:
+        lines.append(f"[{hit.rank}] {one_line(hit.heading_path)}")
+        lines.append(clean(hit.text).strip())
+        lines.append("")
+    lines.append("出典:")
+    for hit in answer.hits:
+        lines.append(f"[{hit.rank}] {one_line(hit.title)} {hit.source or hit.path}")
+    return "\n".join(lines).strip() + "\n"
