@@ -11,8 +11,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -274,6 +272,9 @@ _ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines",
 
 def save_index(index: SearchIndex, folder: Path) -> Path:
     """Write an index into ``folder`` atomically; returns the folder. Raises OSError when it cannot."""
+    import shutil
+    import tempfile
+
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
     try:
@@ -377,6 +378,8 @@ def load_manifest(root: Path, paths: list[Path]) -> dict[str, list]:
 
 def save_manifest(root: Path, paths: list[Path], manifest: dict[str, list]) -> None:
     """Write the manifest atomically; a cache folder that cannot be written is not an error here."""
+    import tempfile
+
     try:
         root.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=root)
@@ -389,6 +392,9 @@ def save_manifest(root: Path, paths: list[Path], manifest: dict[str, list]) -> N
 
 def discard_index(folder: Path) -> None:
     """Move a damaged index folder out of the way (atomically), then delete it; never fails."""
+    import shutil
+    import tempfile
+
     try:
         trash = Path(tempfile.mkdtemp(prefix=".trash-", dir=folder.parent))
         os.replace(folder, trash / "old")
@@ -399,6 +405,8 @@ def discard_index(folder: Path) -> None:
 
 def prune_caches(root: Path, keep: int = KEEP_CACHES) -> None:
     """Remove the least recently used index folders beyond ``keep``; never fails."""
+    import shutil
+
     try:
         for stale in root.glob(".t*-*"):  # left by a process that was killed mid-write
             if time.time() - stale.stat().st_mtime > 3600:
