@@ -139,7 +139,7 @@ def _open(corpus: list[Path] | None, base_url: str | None, use_cache: bool = Tru
 
 def _trim(text: str, limit: int = TEXT_LIMIT) -> str:
     """A passage shortened at a line end, without cutting a code block open."""
-    text = safe_text(text).strip()
+    text = safe_text(text).replace("**", "").strip()  # bold marks read badly in a terminal
     if len(text) <= limit:
         return text
     cut = text.rfind("\n", 0, limit)
