@@ -209,6 +209,21 @@ def apply_synonyms(tokens: list[Token], synonyms: Synonyms) -> list[Token]:
     return out
 
 
+def _read_vocabulary(file: Path, kind: str, shape: str, notices: list[str]) -> dict:
+    """A YAML mapping file; an unusable one adds a Japanese notice and reads as empty."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(file.read_bytes().decode("utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        notices.append(f"{kind} {file} を読み込めません（{exc.__class__.__name__}）。このファイルは使わずに続けます。")
+        return {}
+    if not isinstance(data, dict):
+        notices.append(f"{kind} {file} は「{shape}」の形にしてください。このファイルは使わずに続けます。")
+        return {}
+    return data
+
+
 def synonym_digest(files: list[Path]) -> str:
     """Digest of the synonym files' bytes: enough to key a cached index without analyzing them."""
     digest = hashlib.sha256()
@@ -226,21 +241,12 @@ def load_synonyms(files: list[Path], analyzer: Analyzer | None = None) -> tuple[
 
     Returns the table and a Japanese notice for each file that could not be used (it is skipped).
     """
-    import yaml
-
     base = analyzer or Analyzer()
     table: dict[tuple[str, ...], str] = {}
     spellings: dict[str, str] = {}
     notices: list[str] = []
     for file in files:
-        try:
-            data = yaml.safe_load(file.read_bytes().decode("utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            notices.append(f"同義語ファイル {file} を読み込めません（{exc.__class__.__name__}）。このファイルは使わずに続けます。")
-            continue
-        if not isinstance(data, dict):
-            notices.append(f"同義語ファイル {file} は「代表語: [言い換え, ...]」の形にしてください。このファイルは使わずに続けます。")
-            continue
+        data = _read_vocabulary(file, "同義語ファイル", "代表語: [言い換え, ...]", notices)
         for canonical, variants in data.items():
             if not isinstance(variants, list):
                 continue
@@ -290,19 +296,10 @@ def _contains(text: str, phrase: str) -> bool:
 
 def load_concepts(files: list[Path], analyzer: Analyzer) -> tuple[Concepts, list[str]]:
     """Read concept files (``Concept: [phrase, ...]``); returns them and a notice per unusable file."""
-    import yaml
-
     entries: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     notices: list[str] = []
     for file in files:
-        try:
-            data = yaml.safe_load(file.read_bytes().decode("utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            notices.append(f"概念ファイル {file} を読み込めません（{exc.__class__.__name__}）。このファイルは使わずに続けます。")
-            continue
-        if not isinstance(data, dict):
-            notices.append(f"概念ファイル {file} は「概念: [言い方, ...]」の形にしてください。このファイルは使わずに続けます。")
-            continue
+        data = _read_vocabulary(file, "概念ファイル", "概念: [言い方, ...]", notices)
         for concept, phrases in data.items():
             if not isinstance(phrases, list):
                 continue
