@@ -13,17 +13,18 @@ from pathlib import Path
 from typing import Callable
 
 from .analyzer import Analyzer, Synonyms, load_concepts, load_synonyms, synonym_digest
-from .answer import (GENERIC_SOURCES, asks_definition, NO_TERMS, NO_TOPIC, NOT_COVERED, Answer, Conversation, Suggestion,
-                     build_summary, choose_hits, is_follow_up, make_hits)
-from .corpus import CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files, load_corpus
-from .index import (CacheDamaged, DocInfo, discard_index, load_manifest, save_manifest, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
-                    load_index, prune_caches, save_index)
+from .answer import (GENERIC_SOURCES, NO_TERMS, NO_TOPIC, NOT_COVERED, Answer, Conversation, Suggestion,
+                     asks_definition, build_summary, choose_hits, is_follow_up, make_hits)
+from .corpus import (CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files,
+                     load_corpus)
+from .index import (CacheDamaged, DocInfo, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
+                    discard_index, load_index, load_manifest, prune_caches, save_index, save_manifest)
 from .search import correct_term, search
 
 Notify = Callable[[str], None]
-MAX_QUESTION_CHARS = 2_000
-QUERY_PARTS = False
-EXPAND_CONCEPTS = True  # a compound question word also asks for its parts (最小単位 → 最小, 単位)  # longer input is cut: a question, not a document
+MAX_QUESTION_CHARS = 2_000  # longer input is cut: a question, not a document
+QUERY_PARTS = False  # a compound question word also asks for its parts (最小単位 → 最小, 単位): measured worse
+EXPAND_CONCEPTS = True  # learner phrases add the concept words they point to (corpus/concepts.yaml)
 
 
 class QuestionError(ValueError):

@@ -22,7 +22,7 @@ from . import __version__
 from .analyzer import Analyzer, Concepts, Synonyms, synonyms_from_json, synonyms_to_json, terms_of
 from .bm25 import ImpactIndex, build_impact_index
 from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage, chunk_documents
-from .corpus import Corpus, Document, Problem
+from .corpus import Corpus, Problem
 
 INDEX_FORMAT = "8"
 TITLE_WEIGHT = 3

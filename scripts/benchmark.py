@@ -17,7 +17,6 @@ Nothing here asserts: the figures are for people (the machines are shared and no
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import statistics
@@ -139,7 +138,7 @@ def synthetic(assistant, factor: int, questions: list[str]) -> None:
     t_fast, t_ref, same = [], [], 0
     for terms in analyzed:
         t = time.perf_counter()
-        got = fast.get_scores(terms)
+        fast.get_scores(terms)
         t_fast.append(time.perf_counter() - t)
     for terms in analyzed[:20]:
         t = time.perf_counter()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from assistant.analyzer import Analyzer, Synonyms, load_synonyms, split_for_sudachi
+from assistant.analyzer import Analyzer, load_synonyms, split_for_sudachi
 from assistant.corpus import default_corpus_path
 
 

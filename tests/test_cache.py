@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from assistant.engine import Assistant
-from conftest import SMALL, article, run_cli, write_corpus
+from conftest import SMALL, article, run_cli
 
 
 def _open(corpus: Path, cache: Path, notices: list[str] | None = None) -> Assistant:
