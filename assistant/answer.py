@@ -110,6 +110,14 @@ def asks_definition(question: str) -> bool:
     return bool(_DEFINITION_QUESTION.search(question)) and not _COMPARISON.search(question)
 
 
+_TASK_QUESTION = re.compile(r"たい|には[?？]?$|には(どう|何)|方法|やり方|手順|仕方|どうやって|どうすれば|どうしたら")
+
+
+def asks_task(question: str) -> bool:
+    """The question asks how to do something (〜したい, 〜するには, 方法)."""
+    return bool(_TASK_QUESTION.search(question.strip()))
+
+
 _DEMONSTRATIVES = ("それ", "その", "これ", "この", "あれ", "あの", "そっち", "こっち", "そこ", "さっき", "前の",
                    "同じ", "じゃあ", "では", "なら", "他に", "ほかに", "もっと", "詳しく", "続き")
 

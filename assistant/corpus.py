@@ -32,6 +32,7 @@ class Document:
     chapter: str = ""
     order: int = 0
     description: str = ""
+    kind: str = ""  # Hugo content_type: task, tutorial, concept, reference ("" when unknown)
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ def parse_markdown(text: str, rel_path: str, base_url: str | None,
         chapter=_str(meta.get("chapter")),
         order=order if isinstance(order, int) else 0,
         description=strip_hugo(_str(meta.get("description")), glossary),
+        kind=_str(meta.get("content_type")).lower(),
     )
 
 

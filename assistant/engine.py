@@ -14,7 +14,7 @@ from typing import Callable
 
 from .analyzer import Analyzer, Synonyms, load_concepts, load_synonyms, synonym_digest
 from .answer import (GENERIC_SOURCES, NO_TERMS, NO_TOPIC, NOT_COVERED, Answer, Conversation, Suggestion,
-                     asks_definition, build_summary, choose_hits, is_follow_up, make_hits)
+                     asks_definition, asks_task, build_summary, choose_hits, is_follow_up, make_hits)
 from .corpus import (CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files,
                      load_corpus)
 from .index import (CacheDamaged, DocInfo, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
@@ -176,7 +176,7 @@ class Assistant:
                 conversation.remember(answer)
             return answer
         result = search(self.index, terms, prefer=conversation.topic if follow_up and conversation else None,
-                        definition=asks_definition(query), extra=self.expand(query, terms))
+                        definition=asks_definition(query), extra=self.expand(query, terms), task=asks_task(query))
         picks = choose_hits(self.index, result, max(1, k))
         hits = make_hits(self.index, picks, terms) if result.covered else []
         if result.covered:
@@ -197,7 +197,7 @@ class Assistant:
         if not terms:
             return [], False, 0.0
         result = search(self.index, terms, depth, definition=asks_definition(question),
-                        extra=self.expand(question, terms))
+                        extra=self.expand(question, terms), task=asks_task(question))
         return [self.index.docs[d.doc_index] for d in result.docs], result.covered, result.coverage
 
     # --- browsing -----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .bm25 import ImpactIndex, build_impact_index
 from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage, chunk_documents
 from .corpus import Corpus, Problem
 
-INDEX_FORMAT = "8"
+INDEX_FORMAT = "9"
 TITLE_WEIGHT = 3
 SECTION_WEIGHT = 2
 DESCRIPTION_WEIGHT = 1
@@ -47,6 +47,7 @@ class DocInfo:
     passage_count: int
     description: str = ""
     title_terms: tuple[str, ...] = ()
+    kind: str = ""  # task, tutorial, concept, reference, from the page's front matter
 
 
 @dataclass
@@ -195,7 +196,8 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
     for di, doc in enumerate(documents):
         mine = chunk_documents([doc])
         docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
-                            len(passages), len(mine), doc.description, tuple(dict.fromkeys(analyzer.terms(doc.title)))))
+                            len(passages), len(mine), doc.description, tuple(dict.fromkeys(analyzer.terms(doc.title))),
+                            doc.kind))
         passages.extend(mine)
         owner.extend([di] * len(mine))
         descriptions.extend([doc.description] * len(mine))

@@ -23,6 +23,7 @@ SECTION_BOOST = 0.5  # inside an article, the passage whose heading matches the 
 RERANK_DEPTH = 30
 EXPANSION_WEIGHT = 0.7  # a concept word a phrase points to counts half as much as a word of the question
 DEFINITION_BOOST = 0.5
+TASK_BOOST = 0.2
 OPENING_BOOST = 0.2
 DEFINITION_SUPPORT = 0.0  # "what is X" is answered by one defining passage: more passages count for less
 FOLLOW_UP_BOOST = 1.0  # a follow-up question ("その設定例は？") stays with the previous answer's article
@@ -104,7 +105,7 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
 
 
 def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | None = None,
-           definition: bool = False, extra: list[str] | None = None) -> SearchResult:
+           definition: bool = False, extra: list[str] | None = None, task: bool = False) -> SearchResult:
     """Rank the articles for these terms and measure how well the best one covers them.
 
     ``prefer`` is the article a follow-up question most likely continues: it counts for more.
@@ -144,6 +145,8 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         boost = 1.0 + TITLE_BOOST * _overlap(query, index.docs[doc_index].title_terms)
         if prefer is not None and index.docs[doc_index].doc_id == prefer:
             boost *= 1.0 + FOLLOW_UP_BOOST
+        if task and index.docs[doc_index].kind in ("task", "tutorial"):
+            boost *= 1.0 + TASK_BOOST  # "〜したい" is answered by a how-to page when the corpus says which those are
         passages = sorted(((int(pid), float(scores[pid]) * _passage_boost(index, query, int(pid), definition))
                            for pid in mine), key=lambda p: -p[1])
         docs.append(RankedDoc(doc_index, float(base[i]) * boost, passages[0][0], tuple(passages[:5])))

@@ -77,3 +77,11 @@ def test_the_passage_shown_first_answers_the_question_it_was_chosen_for(guide):
     enter = guide.ask("コンテナに入るには？")
     assert enter.hits[0].text.startswith("動いているコンテナに入るには")
     assert enter.summary and "kubectl exec" in enter.summary[0].text
+
+
+def test_question_intent_is_read_from_the_wording():
+    from assistant.answer import asks_definition, asks_task
+    assert asks_definition("svcとは") and asks_definition("Podって何？") and asks_definition("ネームスペースの意味")
+    assert not asks_definition("Podとコンテナの違いは何ですか？")  # a comparison
+    assert asks_task("定期的にバッチ処理を実行したい") and asks_task("コンテナに入るには？") and asks_task("ロールバックの方法")
+    assert not asks_task("Serviceのタイプは？")
