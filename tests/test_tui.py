@@ -14,9 +14,14 @@ from pathlib import Path
 import pytest
 from textual import events
 
+from rich.cells import cell_len
+from textual.selection import Selection
+
 from assistant.tui.app import AssistantApp, run
 from assistant.tui.text import clean, is_web_url
-from assistant.tui.widgets import AnswerMessage, ArticleMessage, ChatLog, LinkItem, QuestionMessage, TocPanel
+from assistant.tui.widgets.markdown_view import fit_columns, guess_language, parse_markdown
+from assistant.tui.widgets import (AnswerMessage, ArticleMessage, ChatLog, LinkItem, MarkdownView, QuestionMessage,
+                                   TocPanel)
 
 QUESTION = "Podとコンテナの違いは何ですか？"
 WEATHER = "今日の東京の天気は？"
@@ -423,10 +428,8 @@ async def test_corpus_markup_and_escapes_are_shown_literally(tmp_path):
         assert "\x1b" not in text and "\x07" not in text
         assert "赤い文字" in text
         # A javascript: link in a passage is refused.
-        from textual.widgets import Markdown
-
-        markdown = message.query_one(Markdown)
-        markdown.post_message(Markdown.LinkClicked(markdown, "javascript:alert(1)"))
+        markdown = message.query_one(MarkdownView)
+        markdown.post_message(MarkdownView.LinkClicked(markdown, "javascript:alert(1)"))
         await pilot.pause()
         assert browser.calls == []
         assert any("http/https 以外のリンクは開きません" in n for n in app.notes)
@@ -435,6 +438,56 @@ async def test_corpus_markup_and_escapes_are_shown_literally(tmp_path):
         await pilot.pause()
         toc = app.query_one(TocPanel)
         assert [node.label.plain for node in toc.root.children[0].children][0] == "[red]危険[/red]な表示テスト"
+
+
+async def test_passage_markdown_links_lists_code_and_tables(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(
+        "---\nid: linktest\ntitle: リンクの記事\nchapter: テスト\norder: 1\nsource: https://example.com/a\n---\n\n"
+        "## リンクテストとは？\n\nリンクテストとは、[公式サイト](https://example.com/docs) と [別の記事](b.md) への"
+        "リンクを含む節です。\n\n- 項目その一\n- 項目その二はとても長い説明の文章で、折り返しが起きるように十分な長さを"
+        "持たせています。折り返しが起きるように十分な長さを持たせています。\n  1. 入れ子\n\n```yaml\nkind: Pod\n```\n\n"
+        "| 列A | 列B |\n|---|---|\n| 1 | 二 |\n", encoding="utf-8")
+    (corpus / "b.md").write_text(
+        "---\nid: other\ntitle: 別の記事\nchapter: テスト\norder: 2\nsource: https://example.com/b\n---\n\n"
+        "## 別の記事とは？\n\n別の記事です。\n", encoding="utf-8")
+    browser = Recorder()
+    app = make_app(tmp_path / "cache", tmp_path, corpus_paths=[corpus], open_url=browser)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await loaded(pilot)
+        message = await ask(pilot, "リンクテストとは？")
+        assert message.answer.answered
+        assert app.timings["answer"] > 0 and message.shown_at  # timed up to the screen refresh
+        lines = screen_text(app).splitlines()
+        item = next(i for i, line in enumerate(lines) if "• 項目その二" in line)
+        assert lines[item + 1].index("し") > lines[item].index("•")  # a hanging indent
+        assert any("1. 入れ子" in line for line in lines)
+        assert any("kind: Pod" in line for line in lines)
+        assert any("│ 列A" in line for line in lines) and any("┌" in line for line in lines)
+        view = message.query_one(MarkdownView)
+        copied = view.get_selection(Selection(None, None))[0]
+        assert "持たせています。折り返しが起きる" in copied  # wrapped lines are copied as one
+        # Links: a click on a web link opens it, one to another article shows that article.
+        for word, check in (("公式サイト", lambda: browser.calls == ["https://example.com/docs"]),
+                            ("別の記事", lambda: bool(app.query(ArticleMessage)))):
+            y = next(i for i, line in enumerate(screen_text(app).splitlines()) if "へのリンク" in line)
+            line = screen_text(app).splitlines()[y]
+            await pilot.click(offset=(cell_len(line[:line.index(word)]) + 1, y))
+            await wait_for(pilot, check)
+        assert app.query(ArticleMessage).last().doc.doc_id == "other"
+
+
+def test_markdown_blocks_without_the_app():
+    document = parse_markdown("# 見出し\n\n> 引用\n\n---\n\n1. a\n2. b\n\n```\n$ kubectl get pods\n```\n")
+    lines = [line.content.plain for line in document.lines(30)]
+    assert lines[0].strip() == "見出し"  # h1 centred
+    assert any(line.startswith("▌ 引用") for line in lines)
+    assert "─" * 30 in lines
+    assert " 1. a" in lines and " 2. b" in lines
+    assert any(line.startswith("  $ kubectl get pods") for line in lines)  # unlabelled: a shell guess
+    assert guess_language("apiVersion: v1\nkind: Pod") == "yaml"
+    assert fit_columns([5, 40, 40], 50) == [5, 22, 23] or sum(fit_columns([5, 40, 40], 50)) <= 50
 
 
 async def test_reader_scrolled_up_is_not_moved_by_a_late_answer(cache_dir, tmp_path):

@@ -4,6 +4,14 @@ Layout (posting style): this module holds the App and ``run``; widgets live in `
 look is in ``app.tcss``. The app only calls the core (``assistant.engine``), which is imported in
 the loading worker, so the screen and the question box appear before the dictionary and the index
 are loaded. Questions sent meanwhile wait and are answered in order as soon as the index is ready.
+
+Speed (targets: question box usable within 0.5 s of launch, answer on screen within 0.1 s of Enter):
+the first frame holds only the question box, the conversation, the status line and the footer (the
+welcome message and the table of contents follow it); questions are answered *and* prepared for the
+screen on one worker thread (``PreparedAnswer``); a quick answer is drawn in the same screen refresh
+as its question; an answer is a handful of widgets (its passages are one ``MarkdownView``); and the
+loader pays every first-use cost (parser, highlighting, a sample question) before "ready".
+``timings["answer"]`` runs from the Enter key to the end of the first screen refresh showing the answer.
 """
 
 from __future__ import annotations
@@ -13,33 +21,31 @@ import os
 import sys
 import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import MountError
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from .browser import open_in_browser
 from .history import History, default_history_path
 from .text import answer_as_text, clean, is_web_url, one_line
-from .widgets import (AnswerMessage, ArticleMessage, ChatLog, HistoryInput, LinkItem, NoticeMessage,
-                      QuestionMessage, StatusLine, TocPanel, WelcomeMessage)
-from .widgets.chat import safe_markdown
+from .widgets import (AnswerMessage, ArticleMessage, ChatLog, HistoryInput, LinkItem, MarkdownView, NoticeMessage,
+                      PassagesView, PreparedAnswer, QuestionMessage, StatusLine, TocPanel, WelcomeMessage)
+from .widgets.markdown_view import MarkdownDocument, parse_markdown
 from .wrap import enable_japanese_line_breaking
 
 if TYPE_CHECKING:
-    from textual.widgets import Markdown
-
     from ..answer import Answer, Conversation
     from ..engine import Assistant
     from ..index import DocInfo
@@ -53,6 +59,8 @@ DEFAULT_EXAMPLES = [
 ]
 
 Opener = Callable[..., "Assistant"]
+WARM_UP_QUESTION = "Podとは何ですか？"
+QUICK_ANSWER = 0.06  # seconds a question waits, undrawn, for its answer (to be drawn with it)
 
 
 class GuideCommands(Provider):
@@ -135,17 +143,30 @@ class AssistantApp(App[int]):
         self.last_answer: "Answer | None" = None
         self.last_links: list[LinkItem] = []
         self.timings: dict[str, float] = {}  # "input_ready", "loaded", "answer" (seconds), for benchmarks
-        self._pending: deque[tuple[str, AnswerMessage, float]] = deque()
+        # questions waiting for their answer, in order: (question, placeholder, sent at, job or None)
+        self._pending: deque[tuple[str, AnswerMessage, float, asyncio.Future | None]] = deque()
         self._asking = False
         self._executor: ThreadPoolExecutor | None = None
         self._progress: tuple[int, int] | None = None
         self._history_warned = False
+        self._toc: TocPanel | None = None
+        self._ask_seconds = 0.0  # how long the last answer took (worker thread); see send_question
 
     # --- layout -------------------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """The first screen, with its size classes (-narrow/-wide, -short/-tall) set before anything is
+        styled: set at the first resize instead, they restyle and lay out the whole screen again."""
+        screen = Screen(id="_default")
+        width, height = self.size
+        for size, breakpoints in ((width, self.HORIZONTAL_BREAKPOINTS), (height, self.VERTICAL_BREAKPOINTS)):
+            names = [name for threshold, name in sorted(breakpoints or []) if size >= threshold]
+            if names:
+                screen.add_class(names[-1])
+        return screen
+
     def compose(self) -> ComposeResult:
-        with Horizontal(id="main"):
-            yield TocPanel(id="toc")
+        with Horizontal(id="main"):  # the table of contents joins it after the first frame (see toc)
             yield ChatLog(id="chat")  # the welcome message is mounted right after the first frame
         yield StatusLine(id="status")
         yield HistoryInput(placeholder="Kubernetes について日本語で質問してください（Enter で送信）",
@@ -160,11 +181,25 @@ class AssistantApp(App[int]):
     def question_input(self) -> HistoryInput:
         return self.query_one("#question", HistoryInput)
 
+    @property
+    def toc(self) -> TocPanel:
+        """The table of contents, hidden until Ctrl+T. Mounted after the first frame (a Tree and its
+        styles cost about 10 ms), or when first needed."""
+        if self._toc is None:
+            self._toc = TocPanel(id="toc")
+            self._toc.display = False
+            if self.docs:
+                self._toc.show_documents(self.docs)
+            try:
+                self.query_one("#main").mount(self._toc, before=self.chat)
+            except Exception:  # the app is closing
+                pass
+        return self._toc
+
     def on_mount(self) -> None:
         self.history.load()
         if self.history.problem:
             self._warn_history(self.history.problem)
-        self.query_one("#toc", TocPanel).display = False
         self.question_input.focus()
         self.query_one(StatusLine).busy("索引を読み込んでいます…（先に質問を入力できます）")
         self.set_interval(0.2, self._show_progress)
@@ -186,6 +221,16 @@ class AssistantApp(App[int]):
         if self.docs:  # the index was faster than the welcome message
             welcome.show_chapters(self.docs)
             await welcome.set_examples(self._examples())
+        _ = self.toc  # mounts it
+        # Register the Markdown widgets and their styles now, while the index loads, not with the
+        # first answer.
+        preload = PassagesView(MarkdownDocument("", []))
+        preload.display = False
+        try:
+            await chat.mount(preload)
+            await preload.remove()
+        except MountError:
+            pass
 
     def on_unmount(self) -> None:
         if self._executor is not None:
@@ -200,13 +245,16 @@ class AssistantApp(App[int]):
 
     def _load(self) -> "Assistant":
         """Runs in a thread: imports the core, loads the dictionary and the (cached) index."""
-        import textual.widgets._markdown  # noqa: F401  (needed for the first answer; import it off the UI thread)
-
         from ..engine import Assistant
 
         opener = self._opener or Assistant.open
-        return opener(self.corpus_paths, base_url=self.base_url, cache_dir=self.cache_dir,
-                      progress=self._set_progress)
+        assistant = opener(self.corpus_paths, base_url=self.base_url, cache_dir=self.cache_dir,
+                           progress=self._set_progress)
+        # The first-use costs of answering and of showing an answer (Markdown parser, link detection,
+        # code highlighting: about 0.1 s), paid here rather than by the first question. Not in a second
+        # thread meanwhile: with one interpreter lock that only slows the first screen and the index.
+        _warm_up(assistant, self.k)
+        return assistant
 
     def _set_progress(self, done: int, total: int) -> None:
         self._progress = (done, total)  # read by a timer on the app's thread
@@ -232,7 +280,7 @@ class AssistantApp(App[int]):
         self.conversation = Conversation()
         self.docs = assistant.documents()
         self.timings["loaded"] = time.perf_counter() - self._started
-        self.query_one("#toc", TocPanel).show_documents(self.docs)
+        self.toc.show_documents(self.docs)
         for welcome in self.query(WelcomeMessage).results(WelcomeMessage):
             welcome.show_chapters(self.docs)
             await welcome.set_examples(self._examples())
@@ -246,22 +294,9 @@ class AssistantApp(App[int]):
             await self.chat.mount(NoticeMessage("\n".join(shown) + more, "warning"))
             self.notify(shown[0] + (f"（ほか {len(notices) - 1} 件）" if len(notices) > 1 else ""),
                         title="お知らせ", severity="warning", markup=False, timeout=8)
-        for _question, placeholder, _sent in self._pending:
+        for _question, placeholder, _sent, _job in self._pending:
             placeholder.set_waiting("探しています…")
         self._pump()
-        if not self._pending:
-            self.call_after_refresh(self._prewarm)
-
-    async def _prewarm(self) -> None:
-        """Mount and drop a small hidden answer so the first real one renders as fast as the rest."""
-        sample = "## a\n\n**b** `c`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```yaml\nx: 1\n```\n\n- d\n1. e\n"
-        warm = Vertical(safe_markdown(sample, classes="passage best"), Static(Text("x"), classes="passage other"),
-                        classes="message answer prewarm")
-        try:
-            await self.chat.mount(warm)
-            await warm.remove()
-        except Exception:
-            pass
 
     async def _load_failed(self, error: BaseException | None) -> None:
         from ..corpus import CorpusError
@@ -275,7 +310,7 @@ class AssistantApp(App[int]):
         for welcome in self.query(WelcomeMessage).results(WelcomeMessage):
             welcome.show_failure(self.load_error)
         while self._pending:
-            _question, placeholder, _sent = self._pending.popleft()
+            _question, placeholder, _sent, _job = self._pending.popleft()
             if placeholder.is_attached:
                 await placeholder.show_error(self.load_error)
         self.notify(self.load_error, title="エラー", severity="error", markup=False, timeout=10)
@@ -287,16 +322,20 @@ class AssistantApp(App[int]):
         event.stop()
         text = event.value
         box = self.question_input
+        sent = box.take_enter_time()
         box.value = ""
         box.reset_history_position()
         if not text.strip():
             self.notify("質問が空です。聞きたいことを日本語で入力してください。", severity="warning", markup=False)
             return
-        await self.send_question(text)
+        await self.send_question(text, sent=sent)
 
-    async def send_question(self, text: str) -> None:
-        """Show the question, remember it, and answer it now or as soon as the index is ready."""
-        sent = time.perf_counter()
+    async def send_question(self, text: str, sent: float | None = None) -> None:
+        """Show the question, remember it, and answer it now or as soon as the index is ready.
+
+        ``sent`` is when the question was sent (the Enter key); ``timings["answer"]`` runs from there
+        to the first screen refresh that shows the answer."""
+        sent = sent or time.perf_counter()
         question = one_line(text)
         if not question:
             return
@@ -309,18 +348,49 @@ class AssistantApp(App[int]):
             waiting = "索引を読み込んでいます。読み込みが終わりしだい答えます…"
         else:
             waiting = "探しています…"
+        # Start answering at once, on the worker thread (only when every earlier question has started
+        # too: the conversation needs them in order).
+        job: asyncio.Future | None = None
+        if self.assistant is not None and not self.load_error and all(p[3] for p in self._pending):
+            job = asyncio.wrap_future(self._submit(question))
         chat = self.chat
         asked = QuestionMessage(question)
         placeholder = AnswerMessage(question, waiting)
         placeholder.question_widget = asked  # type: ignore[attr-defined]
-        await chat.mount_all([asked, placeholder])
+        answer = None
+        # Nothing is drawn until the question is mounted: with the answer, when answers are quick and
+        # this one comes within QUICK_ANSWER seconds (one screen refresh for both instead of two, the
+        # first of which would delay the second), else at once with "探しています…" in its place.
+        with self.batch_update():
+            if job is not None and not self._pending and not self._asking and self._ask_seconds < QUICK_ANSWER:
+                answer = await self._quick_answer(job, placeholder, sent)
+            try:
+                await chat.mount_all([asked, placeholder])
+            except MountError:  # the app is closing
+                return
         chat.user_scrolled = False
+        if answer is not None:
+            self._answered(placeholder, answer, sent)
+            return
         self._scroll_to(asked)
         if self.load_error:
             await placeholder.show_error(self.load_error)
             return
-        self._pending.append((question, placeholder, sent))
+        self._pending.append((question, placeholder, sent, job))
         self._pump()
+
+    async def _quick_answer(self, job: asyncio.Future, placeholder: AnswerMessage, sent: float) -> "Answer | None":
+        """The answer, put into ``placeholder`` before it is mounted, if it is ready within QUICK_ANSWER
+        seconds; None otherwise (errors included: the queue reports them)."""
+        await asyncio.wait({job}, timeout=QUICK_ANSWER)
+        if not job.done() or job.cancelled() or job.exception() is not None:
+            return None
+        answer, prepared = job.result()
+        if not isinstance(prepared, PreparedAnswer):
+            return None
+        placeholder.fill(prepared)
+        placeholder.on_painted = partial(self._answer_shown, placeholder, sent)
+        return answer
 
     def _pump(self) -> None:
         if self.assistant is None or self._asking or not self._pending:
@@ -328,48 +398,82 @@ class AssistantApp(App[int]):
         self._asking = True
         self.run_worker(self._answer_pending(), name="ask", group="ask", exit_on_error=False)
 
-    async def _answer_pending(self) -> None:
-        """Answer waiting questions one at a time, in order, on one worker thread."""
-        from ..engine import QuestionError
-
-        loop = asyncio.get_running_loop()
+    def _ask_executor(self) -> ThreadPoolExecutor:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="k8s-assistant-ask")
+        return self._executor
+
+    def _submit(self, question: str) -> Future:
+        ansi = bool(self.native_ansi_color)
+        return self._ask_executor().submit(self._ask, question, ansi, bool(self.current_theme.dark))
+
+    async def _answer_pending(self) -> None:
+        """Answer waiting questions one at a time, in order, on one worker thread."""
         try:
             while self._pending and self.assistant is not None:
-                question, placeholder, sent = self._pending.popleft()
-                try:
-                    answer = await loop.run_in_executor(self._executor, self._ask, question)
-                except QuestionError as exc:
-                    if placeholder.is_attached:
-                        await placeholder.show_error(str(exc))
-                    continue
-                except Exception as exc:  # never let a bad question take the app down
-                    if placeholder.is_attached:
-                        await placeholder.show_error(f"答えを作れませんでした（{type(exc).__name__}）。")
-                    continue
-                if not placeholder.is_attached:  # the conversation was cleared meanwhile
-                    continue
-                try:
-                    await placeholder.show_answer(answer)
-                except Exception as exc:  # a passage the widgets cannot show: say so, keep going
-                    self.log.error("answer rendering failed", exc)
-                    if placeholder.is_attached:
-                        await placeholder.show_error(f"回答を表示できませんでした（{type(exc).__name__}）。")
-                    continue
-                self.last_answer = answer
-                self.last_links = placeholder.links
-                self.timings["answer"] = time.perf_counter() - sent
-                self._scroll_to(getattr(placeholder, "question_widget", placeholder), announce=True)
-                self.refresh_bindings()
+                question, placeholder, sent, job = self._pending.popleft()
+                await self._answer_one(question, placeholder, sent, job)
         finally:
             self._asking = False
         if self._pending and self.assistant is not None:
             self._pump()
 
-    def _ask(self, question: str) -> "Answer":
+    async def _answer_one(self, question: str, placeholder: AnswerMessage, sent: float,
+                          job: asyncio.Future | None) -> None:
+        from ..engine import QuestionError
+
+        try:
+            answer, prepared = await (job or asyncio.wrap_future(self._submit(question)))
+        except QuestionError as exc:
+            if placeholder.is_attached:
+                await placeholder.show_error(str(exc))
+            return
+        except Exception as exc:  # never let a bad question take the app down
+            if placeholder.is_attached:
+                await placeholder.show_error(f"答えを作れませんでした（{type(exc).__name__}）。")
+            return
+        if not placeholder.is_attached:  # the conversation was cleared meanwhile
+            return
+        placeholder.on_painted = partial(self._answer_shown, placeholder, sent)
+        try:
+            if isinstance(prepared, Exception):
+                raise prepared
+            await placeholder.show_answer(prepared)
+        except Exception as exc:  # a passage the widgets cannot show: say so, keep going
+            placeholder.on_painted = None
+            self.log.error("answer rendering failed", exc)
+            if placeholder.is_attached:
+                await placeholder.show_error(f"回答を表示できませんでした（{type(exc).__name__}）。")
+            return
+        self._answered(placeholder, answer, sent)
+
+    def _answered(self, placeholder: AnswerMessage, answer: "Answer", sent: float) -> None:
+        self.last_answer = answer
+        self.last_links = placeholder.links
+        self.call_after_refresh(self._answer_shown, placeholder, sent)  # if it is not drawn (out of view)
+
+    def _answer_shown(self, placeholder: AnswerMessage, sent: float) -> None:
+        """Runs right after the first screen refresh that shows the answer (once per answer)."""
+        if getattr(placeholder, "shown_at", None) is not None:
+            return
+        placeholder.shown_at = time.perf_counter()  # type: ignore[attr-defined]
+        placeholder.on_painted = None
+        self.timings["answer"] = placeholder.shown_at - sent  # type: ignore[attr-defined]
+        self._scroll_to(getattr(placeholder, "question_widget", placeholder), announce=True)
+        self.refresh_bindings()
+
+    def _ask(self, question: str, ansi: bool = False,
+             dark: bool = True) -> "tuple[Answer, PreparedAnswer | Exception]":
+        """Runs on the worker thread: the core's answer, and what the screen will show of it."""
         assert self.assistant is not None
-        return self.assistant.ask(question, k=self.k, conversation=self.conversation)
+        started = time.perf_counter()
+        answer = self.assistant.ask(question, k=self.k, conversation=self.conversation)
+        try:
+            return answer, PreparedAnswer(answer, ansi=ansi, dark=dark)
+        except Exception as exc:  # shown as "cannot display" by the UI thread
+            return answer, exc
+        finally:
+            self._ask_seconds = time.perf_counter() - started
 
     def _scroll_to(self, widget, announce: bool = False) -> None:
         """Put ``widget`` at the top of the view, unless the reader has scrolled away to read."""
@@ -383,8 +487,7 @@ class AssistantApp(App[int]):
             if widget.is_attached and not chat.user_scrolled:
                 chat.scroll_to_widget(widget, top=True, animate=False)
 
-        self.call_after_refresh(scroll)
-        self.set_timer(0.15, scroll)  # again once Markdown blocks have their height
+        self.call_after_refresh(scroll)  # every height is known at mount (no widget grows later)
 
     def _focus(self, widget) -> None:
         """Move the focus now, not after the keys already waiting (``Widget.focus`` is deferred), so a
@@ -462,8 +565,9 @@ class AssistantApp(App[int]):
         else:
             self.open_link_item(item)
 
-    async def on_markdown_link_clicked(self, event: "Markdown.LinkClicked") -> None:
-        """Links inside passages (Markdown widgets have open_links=False): http/https only."""
+    @on(MarkdownView.LinkClicked)
+    async def _markdown_link_clicked(self, event: MarkdownView.LinkClicked) -> None:
+        """Links inside passages (MarkdownView opens nothing itself): http/https only."""
         event.stop()
         href = event.href.strip()
         if not is_web_url(href):
@@ -501,7 +605,7 @@ class AssistantApp(App[int]):
             chat.scroll_page_down()
 
     def action_toggle_toc(self) -> None:
-        toc = self.query_one("#toc", TocPanel)
+        toc = self.toc
         toc.display = not toc.display
         if toc.display:
             self._focus(toc)
@@ -509,6 +613,9 @@ class AssistantApp(App[int]):
             self._focus(self.question_input)
 
     async def action_clear_chat(self) -> None:
+        for _question, _placeholder, _sent, job in self._pending:
+            if job is not None:
+                job.cancel()  # not started yet: it must not enter the new conversation
         self._pending.clear()
         self.last_answer = None
         self.last_links = []
@@ -546,13 +653,16 @@ class AssistantApp(App[int]):
         except KeyError:
             self.notify("この記事は見つかりません。", severity="warning", markup=False)
             return
-        message = ArticleMessage(doc, markdown)
+        # Parsed (and its code highlighted) on the worker thread, after any answer being prepared.
+        document = await asyncio.wrap_future(self._ask_executor().submit(
+            parse_markdown, markdown, ansi=bool(self.native_ansi_color), dark=bool(self.current_theme.dark)))
+        message = ArticleMessage(doc, document)
         chat = self.chat
         await chat.mount(message)
         chat.user_scrolled = False
         self._scroll_to(message)
         if self.size.width < 100:
-            self.query_one("#toc", TocPanel).display = False
+            self.toc.display = False
             self._focus(self.question_input)
 
     @on(HistoryInput.Leave)
@@ -611,3 +721,17 @@ def run(corpus_paths: list[Path] | None = None, base_url: str | None = None, his
     app = AssistantApp(paths, base_url, history_path=history_path)
     app.run()
     return int(app.return_code or 0)
+
+
+def _warm_up(assistant: "Assistant", k: int) -> None:
+    """Answer a sample question (without a conversation: nothing is remembered) and prepare it for the
+    screen, off the UI thread, so that the first real question finds everything loaded."""
+    from .widgets.markdown_view import warm_up
+
+    try:
+        import textual.scrollbar  # noqa: F401  (needed when the first answer makes the conversation scroll)
+
+        warm_up()
+        PreparedAnswer(assistant.ask(WARM_UP_QUESTION, k=k))
+    except Exception:  # only a warm-up
+        pass

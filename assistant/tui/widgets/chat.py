@@ -1,15 +1,20 @@
 """The conversation: questions, answers, articles and notices in one scrolling column.
 
-Corpus text reaches the screen two ways only: as Markdown (``Markdown`` widgets with
-``open_links=False``; links are checked by the app) or as plain ``rich.text.Text`` built from the
-raw string. Control characters are removed from both.
+Corpus text reaches the screen two ways only: as Markdown (a :class:`MarkdownView`, which opens no
+link itself; links are checked by the app) or as plain ``rich.text.Text`` built from the raw string.
+Control characters are removed from both.
+
+Speed: an answer is prepared (:class:`PreparedAnswer`: texts, the parsed best passage) on the worker
+thread that asked, and shown with a dozen light widgets in one screen refresh.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+import re
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from rich.text import Text
+from textual.content import Content, Span
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,19 +25,14 @@ from textual.widgets import Static
 
 from ..text import clean, is_web_url, markdown_excerpt, one_line, plain
 from .links import LinkItem
+from .markdown_view import Block, Indent, MarkdownDocument, MarkdownView, Paragraph, parse_markdown
 
-if TYPE_CHECKING:  # the core and Markdown are imported lazily: the screen must appear before they load
-    from textual.widgets import Markdown
+if TYPE_CHECKING:  # the core is imported lazily: the screen must appear before it loads
+    from textual.geometry import Region
+    from textual.strip import Strip
 
     from ...answer import Answer, Hit
     from ...index import DocInfo
-
-
-def safe_markdown(markdown: str, **kwargs) -> "Markdown":
-    """A Markdown view of corpus text: control characters removed, links handled by the app."""
-    from textual.widgets import Markdown
-
-    return Markdown(clean(markdown), open_links=False, **kwargs)
 
 
 def source_label(number: int | None, title: str, link: str | None, fallback: str = "") -> Text:
@@ -92,35 +92,28 @@ class NoticeMessage(Static):
         super().__init__(plain(message), classes=f"message notice {severity}")
 
 
-class AnswerMessage(Vertical):
-    """One answer. Starts as a placeholder ("読み込み中…") and is filled when the core answers."""
+class PreparedAnswer:
+    """Everything an answer shows, built from the core's ``Answer`` without touching any widget, so it
+    can be made on the worker thread that asked (the UI thread then only mounts a few widgets)."""
 
-    def __init__(self, question: str, waiting: str) -> None:
-        super().__init__(classes="message answer pending")
-        self.question = question
-        self.answer: "Answer | None" = None
-        self.error: str | None = None
-        self.waiting = waiting
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text("アシスタント", style="bold"), classes="role")
-        if self.error is not None:
-            yield Static(plain(self.error), classes="error-text")
-            return
-        answer = self.answer
-        if answer is None:
-            yield Static(plain(self.waiting), classes="waiting")
-            return
+    def __init__(self, answer: "Answer", *, ansi: bool = False, dark: bool = True) -> None:
+        self.answer = answer
+        # (kind, payload, classes): kind "static" (a Rich Text), "passages" (a MarkdownDocument) or
+        # "link" (LinkItem arguments)
+        self.parts: list[tuple[str, Any, str]] = []
         if answer.answered:
-            yield from self._compose_answer(answer)
+            self._answer(answer, ansi, dark)
         else:
-            yield from self._compose_not_covered(answer)
+            self._not_covered(answer)
 
-    def _compose_answer(self, answer: "Answer") -> Iterable[Widget]:
+    def _static(self, renderable: Text, classes: str = "") -> None:
+        self.parts.append(("static", renderable, classes))
+
+    def _answer(self, answer: "Answer", ansi: bool, dark: bool) -> None:
         from ...answer import highlight_markdown
 
         if answer.follow_up:
-            yield Static(plain("（前の質問の続きとして探しました）"), classes="dim-note")
+            self._static(plain("（前の質問の続きとして探しました）"), "dim-note")
         if answer.summary:
             summary = Text.assemble(("要点\n", "bold"))
             marks = {hit.rank: [h for h in hit.highlights if h.strip()] for hit in answer.hits}
@@ -132,48 +125,116 @@ class AnswerMessage(Vertical):
                 summary.append(f" [{line.source_number}]", style="bold")
                 summary.append("\n")
             summary.rstrip()
-            yield Static(summary, classes="summary")
+            self._static(summary, "summary")
+        # The passages, in one widget: each under its title › section, the best one in full (Markdown
+        # with the question's words in bold), the others as a short plain excerpt.
+        blocks: list[Block] = []
         for position, hit in enumerate(answer.hits):
+            blocks.append(Paragraph(True, heading_content(hit), ".passage--heading", top=1))
             if position == 0:
-                yield Static(self._heading(hit), classes="passage-heading")
-                yield safe_markdown(highlight_markdown(hit.text, hit.highlights), classes="passage best")
+                document = parse_markdown(highlight_markdown(hit.text, hit.highlights), ansi=ansi, dark=dark)
+                blocks.append(Indent(document.blocks))
                 continue
-            # The other passages, shorter: a plain excerpt (two light widgets each keep the answer fast).
-            yield Static(self._heading(hit), classes="passage-heading")
             excerpt, cut = markdown_excerpt(hit.text)
-            body = Text(excerpt)
-            body.highlight_words([h for h in hit.highlights if h.strip()], style="bold")
+            body = highlight_words(excerpt, [h for h in hit.highlights if h.strip()])
             if cut:
-                body.append(f"\n（続きは出典 [{hit.rank}] で）", style="italic")
-            yield Static(body, classes="passage other")
-        yield Static(Text("出典", style="bold"), classes="sources-title")
+                body += Content.styled(f"\n（続きは出典 [{hit.rank}] で）", "italic")
+            blocks.append(Indent([Paragraph(True, body, ".passage--other")]))
+        if blocks:
+            self.parts.append(("passages", MarkdownDocument("", blocks, top_margin=False), "passages"))
+        self._static(Text("出典", style="bold"), "sources-title")
         for hit in answer.hits:
-            yield LinkItem(source_label(hit.rank, hit.title, hit.source, hit.path), "url", hit.source,
-                           number=hit.rank, fallback=hit.path, title=hit.title, classes="source")
+            self.parts.append(("link", dict(label=source_label(hit.rank, hit.title, hit.source, hit.path),
+                                            kind="url", value=hit.source, number=hit.rank, fallback=hit.path,
+                                            title=hit.title), "source"))
 
-    def _compose_not_covered(self, answer: "Answer") -> Iterable[Widget]:
-        yield Static(plain(answer.message or "この質問はガイドでは扱われていないようです。"), classes="not-covered")
+    def _not_covered(self, answer: "Answer") -> None:
+        self._static(plain(answer.message or "この質問はガイドでは扱われていないようです。"), "not-covered")
         if answer.suggestions:
-            yield Static(plain("近い話題（番号キーかEnterで開きます）:"), classes="sources-title")
+            self._static(plain("近い話題（番号キーかEnterで開きます）:"), "sources-title")
             for number, s in enumerate(answer.suggestions, 1):
-                yield LinkItem(source_label(number, s.title, s.source), "url", s.source, number=number,
-                               title=s.title, classes="source")
-        yield Static(plain("目次（Ctrl+T）からガイドの記事を選んで読むこともできます。"), classes="dim-note")
+                self.parts.append(("link", dict(label=source_label(number, s.title, s.source), kind="url",
+                                                value=s.source, number=number, title=s.title), "source"))
+        self._static(plain("目次（Ctrl+T）からガイドの記事を選んで読むこともできます。"), "dim-note")
 
-    @staticmethod
-    def _heading(hit: "Hit") -> Text:
-        text = Text.assemble((f"[{hit.rank}] ", "bold"))
-        text.append(one_line(hit.title), style="bold")
-        if hit.section:
-            text.append(" › ")
-            text.append(one_line(hit.section))
-        return text
+    def widgets(self) -> Iterable[Widget]:
+        for kind, payload, classes in self.parts:
+            if kind == "passages":
+                yield PassagesView(payload, classes=classes)
+            elif kind == "link":
+                yield LinkItem(**payload, classes=classes)
+            else:
+                yield Static(payload, classes=classes)
 
-    async def show_answer(self, answer: "Answer") -> None:
-        self.answer = answer
+
+def heading_content(hit: "Hit") -> Content:
+    """``[1] title › section`` (plain text, never markup)."""
+    parts: list[tuple[str, str] | str] = [(f"[{hit.rank}] ", "bold"), (one_line(hit.title), "bold")]
+    if hit.section:
+        parts += [" › ", one_line(hit.section)]
+    return Content.assemble(*parts)
+
+
+def highlight_words(text: str, words: list[str], style: str = "bold") -> Content:
+    """``text`` (plain, never markup) with every occurrence of ``words`` in ``style``."""
+    spans = [Span(match.start(), match.end(), style)
+             for word in words if word for match in re.finditer(re.escape(word), text)]
+    return Content(text, spans=spans)
+
+
+class PassagesView(MarkdownView):
+    """An answer's passages drawn as one widget (fast to mount; copied as one text)."""
+
+    COMPONENT_CLASSES = MarkdownView.COMPONENT_CLASSES | {"passage--heading", "passage--other"}
+
+
+class AnswerMessage(Vertical):
+    """One answer. Starts as a placeholder ("読み込み中…") and is filled when the core answers."""
+
+    def __init__(self, question: str, waiting: str) -> None:
+        super().__init__(classes="message answer pending")
+        self.question = question
+        self.answer: "Answer | None" = None
+        self.prepared: PreparedAnswer | None = None
+        self.error: str | None = None
+        self.waiting = waiting
+        # Called (once, on the app's loop) right after the first screen refresh that draws the
+        # finished answer: the app times answers up to there.
+        self.on_painted: Callable[[], Any] | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self.on_painted is not None and (self.answer is not None or self.error is not None):
+            callback, self.on_painted = self.on_painted, None
+            self.app.call_next(callback)  # runs once this refresh is complete
+        return lines
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("アシスタント", style="bold"), classes="role")
+        if self.error is not None:
+            yield Static(plain(self.error), classes="error-text")
+            return
+        if self.answer is None:
+            yield Static(plain(self.waiting), classes="waiting")
+            return
+        if self.prepared is None:
+            self.prepared = PreparedAnswer(self.answer)
+        yield from self.prepared.widgets()
+
+    def fill(self, answer: "Answer | PreparedAnswer") -> None:
+        """Set the answer (prepared on a worker thread, preferably); shown when (re)composed."""
+        if isinstance(answer, PreparedAnswer):
+            self.prepared, self.answer = answer, answer.answer
+        else:
+            self.prepared, self.answer = None, answer
         self.remove_class("pending")
-        self.set_class(not answer.answered, "not-answered")
-        await self.recompose()
+        self.set_class(not self.answer.answered, "not-answered")
+
+    async def show_answer(self, answer: "Answer | PreparedAnswer") -> None:
+        """Show the answer in place of the waiting message, in one refresh of the screen."""
+        with self.app.batch_update():
+            self.fill(answer)
+            await self.recompose()
 
     async def show_error(self, message: str) -> None:
         self.error = message
@@ -195,10 +256,10 @@ class AnswerMessage(Vertical):
 class ArticleMessage(Vertical):
     """A whole guide article, chosen from the table of contents."""
 
-    def __init__(self, doc: "DocInfo", markdown: str) -> None:
+    def __init__(self, doc: "DocInfo", markdown: "str | MarkdownDocument") -> None:
         super().__init__(classes="message article")
         self.doc = doc
-        self.markdown = markdown
+        self.document = parse_markdown(markdown) if isinstance(markdown, str) else markdown
 
     def compose(self) -> ComposeResult:
         heading = Text.assemble(("記事  ", "bold"))
@@ -208,7 +269,7 @@ class ArticleMessage(Vertical):
             heading.append(one_line(self.doc.chapter))
             heading.append("）")
         yield Static(heading, classes="passage-heading")
-        yield safe_markdown(self.markdown, classes="passage article-body")
+        yield MarkdownView(self.document, classes="passage article-body")
         yield LinkItem(source_label(None, "元の記事", self.doc.source, self.doc.path), "url", self.doc.source,
                        fallback=self.doc.path, classes="source")
 

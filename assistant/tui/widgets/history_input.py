@@ -6,6 +6,8 @@ question limit with a notice, so a 10,000-character paste neither freezes nor cr
 
 from __future__ import annotations
 
+import time
+
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
@@ -33,6 +35,16 @@ class HistoryInput(Input):
         self._position: int | None = None  # index into history while browsing, None = the draft
         self._draft = ""
         self._warned_long = False
+        self._enter_at: float | None = None
+
+    def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            self._enter_at = time.perf_counter()  # the question is "sent" from here (answer timing)
+
+    def take_enter_time(self) -> float | None:
+        """When Enter was pressed for the question just submitted (None if it was not Enter)."""
+        at, self._enter_at = self._enter_at, None
+        return at if at is not None and time.perf_counter() - at < 5 else None
 
     # --- history ---------------------------------------------------------------------------------
 
