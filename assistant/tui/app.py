@@ -21,7 +21,6 @@ import os
 import sys
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -37,7 +36,6 @@ from textual.widget import MountError
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from .browser import open_in_browser
 from .history import History, default_history_path
 from .text import answer_as_text, clean, is_web_url, one_line
 from .widgets import (AnswerMessage, ArticleMessage, ChatLog, HistoryInput, LinkItem, MarkdownView, NoticeMessage,
@@ -46,6 +44,8 @@ from .widgets.markdown_view import MarkdownDocument, parse_markdown
 from .wrap import enable_japanese_line_breaking
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from ..answer import Answer, Conversation
     from ..engine import Assistant
     from ..index import DocInfo
@@ -127,12 +127,11 @@ class AssistantApp(App[int]):
         the terminal clipboard (tests); ``opener`` replaces ``Assistant.open`` (same arguments)."""
         self._started = time.perf_counter()
         super().__init__()
-        enable_japanese_line_breaking()
         self.corpus_paths = [Path(p) for p in corpus_paths] if corpus_paths else None
         self.base_url = base_url
         self.cache_dir = cache_dir
         self.k = k
-        self._open_url_func = open_url or open_in_browser
+        self._open_url_func = open_url or _browser_open
         self._clipboard_func = clipboard or self.copy_to_clipboard
         self._opener = opener
         self.history = History(history_path)
@@ -146,7 +145,7 @@ class AssistantApp(App[int]):
         # questions waiting for their answer, in order: (question, placeholder, sent at, job or None)
         self._pending: deque[tuple[str, AnswerMessage, float, asyncio.Future | None]] = deque()
         self._asking = False
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: "ThreadPoolExecutor | None" = None
         self._progress: tuple[int, int] | None = None
         self._history_warned = False
         self._toc: TocPanel | None = None
@@ -208,6 +207,8 @@ class AssistantApp(App[int]):
 
     async def _start_loading(self) -> None:
         self.timings.setdefault("input_ready", time.perf_counter() - self._started)
+        # Japanese line breaking from the welcome message on (the first frame has no text to wrap).
+        enable_japanese_line_breaking()
         self.run_worker(self._load, name="load", group="load", thread=True, exit_on_error=False)
         chat = self.chat
         welcome = WelcomeMessage(self._examples())
@@ -398,12 +399,14 @@ class AssistantApp(App[int]):
         self._asking = True
         self.run_worker(self._answer_pending(), name="ask", group="ask", exit_on_error=False)
 
-    def _ask_executor(self) -> ThreadPoolExecutor:
+    def _ask_executor(self) -> "ThreadPoolExecutor":
         if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="k8s-assistant-ask")
         return self._executor
 
-    def _submit(self, question: str) -> Future:
+    def _submit(self, question: str) -> "Future":
         ansi = bool(self.native_ansi_color)
         return self._ask_executor().submit(self._ask, question, ansi, bool(self.current_theme.dark))
 
@@ -735,3 +738,9 @@ def _warm_up(assistant: "Assistant", k: int) -> None:
         PreparedAnswer(assistant.ask(WARM_UP_QUESTION, k=k))
     except Exception:  # only a warm-up
         pass
+
+
+def _browser_open(url: str) -> bool:
+    from .browser import open_in_browser  # imported when first needed
+
+    return open_in_browser(url)

@@ -7,7 +7,6 @@ problem (through ``problem``) and keeps the history in memory.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -43,6 +42,8 @@ class History:
             self.problem = f"質問の履歴 {self.path} を読めません（{_reason(exc)}）。今回の履歴は保存しません。"
             self._write_failed = True  # do not overwrite a file we could not read
             return self.entries
+        import json  # here, not at start-up
+
         try:
             data = json.loads(raw)
             if isinstance(data, dict):
@@ -70,6 +71,8 @@ class History:
     def save(self) -> str | None:
         if self.path is None or self._write_failed:
             return None
+        import json
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".history-", suffix=".tmp", dir=self.path.parent)

@@ -13,12 +13,17 @@ Rich changes that module, this does nothing and text simply wraps as before.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CJK = "\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6"
 _OPEN = "（「『【〔［｛〈《“‘"
 _CLOSE = "、。，．・：；？！）」』】〕］｝〉》”’ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ…‥"
 
-JAPANESE_WORD = re.compile(rf"\s*[{_OPEN}]*[{_CJK}][{_CLOSE}]*\s*|\s*[^\s{_CJK}]+\s*")
+
+@lru_cache(maxsize=1)
+def japanese_word() -> re.Pattern:
+    """The word splitter, compiled on first use (about 4 ms, which the first frame does without)."""
+    return re.compile(rf"\s*[{_OPEN}]*[{_CJK}][{_CLOSE}]*\s*|\s*[^\s{_CJK}]+\s*")
 
 
 def enable_japanese_line_breaking() -> bool:
@@ -28,9 +33,9 @@ def enable_japanese_line_breaking() -> bool:
     except ImportError:  # pragma: no cover
         return False
     current = getattr(_wrap, "re_word", None)
-    if current is JAPANESE_WORD:
+    if current is japanese_word():
         return True
     if not isinstance(current, re.Pattern) or current.pattern != r"\s*\S+\s*":
         return False  # not the splitter this was written for: leave it alone
-    _wrap.re_word = JAPANESE_WORD
+    _wrap.re_word = japanese_word()
     return True

@@ -5,7 +5,7 @@ link itself; links are checked by the app) or as plain ``rich.text.Text`` built 
 Control characters are removed from both.
 
 Speed: an answer is prepared (:class:`PreparedAnswer`: texts, the parsed best passage) on the worker
-thread that asked, and shown with a dozen light widgets in one screen refresh.
+thread that asked, and shown with a few light widgets (the passages are one) in one screen refresh.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from rich.text import Text
-from textual.content import Content, Span
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content, Span
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
