@@ -367,8 +367,11 @@ async def test_example_question_can_be_selected(cache_dir, tmp_path):
     app = make_app(cache_dir, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
+        await wait_for(pilot, lambda: bool(app.query(LinkItem).filter(".example")))
+        await pilot.pause()
         example = app.query(LinkItem).filter(".example").first()
-        await pilot.click(example)
+        example.focus()  # keyboard, not a click: a click can miss while the welcome is still laid out
+        await pilot.press("enter")
         await wait_for(pilot, lambda: len(finished(app)) == 1)
         assert app.query_one(QuestionMessage).render().plain.endswith(example.value)
 
