@@ -213,11 +213,11 @@ def matching_words(text: str, surfaces: dict[str, str], terms: list[str]) -> tup
     return tuple(sorted(found.items(), key=lambda m: -len(m[0])))
 
 
-_CODE_SPLIT = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
+_CODE_SPLIT = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`|\*\*[^\n]*?\*\*)", re.S)  # code and text already bold
 
 
 def highlight_markdown(markdown: str, surfaces: tuple[str, ...]) -> str:
-    """Bold the highlighted words outside code, for a Markdown view."""
+    """Bold the highlighted words outside code and outside text that is bold already, for a Markdown view."""
     if not surfaces:
         return markdown
     pattern = re.compile("|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True) if s))

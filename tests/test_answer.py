@@ -85,3 +85,10 @@ def test_question_intent_is_read_from_the_wording():
     assert not asks_definition("Podとコンテナの違いは何ですか？")  # a comparison
     assert asks_task("定期的にバッチ処理を実行したい") and asks_task("コンテナに入るには？") and asks_task("ロールバックの方法")
     assert not asks_task("Serviceのタイプは？")
+
+
+def test_highlighting_leaves_text_that_is_already_bold_alone():
+    text = "Podとコンテナの違いは、**コンテナが実行単位である**という点です。コンテナ"
+    out = highlight_markdown(text, ("コンテナ",))
+    assert out == "Podと**コンテナ**の違いは、**コンテナが実行単位である**という点です。**コンテナ**"
+    assert out.count("**") % 2 == 0

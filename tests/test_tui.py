@@ -12,16 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
-from textual import events
-
 from rich.cells import cell_len
+from textual import events
 from textual.selection import Selection
 
 from assistant.tui.app import AssistantApp, run
 from assistant.tui.text import clean, is_web_url
-from assistant.tui.widgets.markdown_view import fit_columns, guess_language, parse_markdown
 from assistant.tui.widgets import (AnswerMessage, ArticleMessage, ChatLog, LinkItem, MarkdownView, QuestionMessage,
                                    TocPanel)
+from assistant.tui.widgets.markdown_view import fit_columns, guess_language, parse_markdown
 
 QUESTION = "Podとコンテナの違いは何ですか？"
 WEATHER = "今日の東京の天気は？"
