@@ -103,8 +103,8 @@ async def scroll_to_end(pilot) -> None:
 # --- start, loading, asking ------------------------------------------------------------------------
 
 
-async def test_start_shows_loading_state_then_chapters(cache_dir, tmp_path):
-    gate = threading.Event()
+def gated_opener(gate: threading.Event):
+    """Assistant.open that waits for ``gate``: keeps the app in its loading state as long as a test needs."""
 
     def slow_open(*args, **kwargs):
         from assistant.engine import Assistant
@@ -112,7 +112,12 @@ async def test_start_shows_loading_state_then_chapters(cache_dir, tmp_path):
         gate.wait(10)
         return Assistant.open(*args, **kwargs)
 
-    app = make_app(cache_dir, tmp_path, opener=slow_open)
+    return slow_open
+
+
+async def test_start_shows_loading_state_then_chapters(cache_dir, tmp_path):
+    gate = threading.Event()
+    app = make_app(cache_dir, tmp_path, opener=gated_opener(gate))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.focused, type(app.question_input))  # typing works from the start
@@ -131,14 +136,7 @@ async def test_start_shows_loading_state_then_chapters(cache_dir, tmp_path):
 
 async def test_question_sent_while_loading_is_answered_after_load(cache_dir, tmp_path):
     gate = threading.Event()
-
-    def slow_open(*args, **kwargs):
-        from assistant.engine import Assistant
-
-        gate.wait(10)
-        return Assistant.open(*args, **kwargs)
-
-    app = make_app(cache_dir, tmp_path, opener=slow_open)
+    app = make_app(cache_dir, tmp_path, opener=gated_opener(gate))
     async with app.run_test(size=(120, 40)) as pilot:
         app.question_input.value = QUESTION
         await pilot.press("enter")
