@@ -16,6 +16,8 @@ from .search import SearchResult
 
 NOT_COVERED = "この質問はガイドでは扱われていないようです。"
 NO_TERMS = "質問から手がかりになる言葉を見つけられませんでした。キーワードを入れて聞き直してください。"
+FULL, MENTION, NONE = "full", "mention", "none"
+MENTIONED_ONLY = "ガイドでは詳しく扱っていません。触れている箇所:"
 NO_TOPIC = "何についての質問かが分かりませんでした。「Podの」「Serviceの」のように対象を添えて聞き直してください。"
 
 
@@ -68,9 +70,15 @@ class Answer:
     message: str = ""
     terms: tuple[str, ...] = ()
     follow_up: bool = False
+    coverage: str = ""  # "full" (answered), "mention" (hits only mention the subject) or "none"
+
+    def __post_init__(self) -> None:
+        if not self.coverage:
+            object.__setattr__(self, "coverage", FULL if self.answered else NONE)
 
     def to_json(self) -> dict:
-        data: dict = {"query": self.query, "answered": self.answered, "hits": [h.to_json() for h in self.hits]}
+        data: dict = {"query": self.query, "answered": self.answered, "coverage": self.coverage,
+                      "hits": [h.to_json() for h in self.hits]}
         data["summary"] = [{"text": s.text, "source": s.source_number} for s in self.summary]
         if not self.answered:
             data["message"] = self.message
