@@ -118,12 +118,13 @@ def asks_definition(question: str) -> bool:
     return bool(_DEFINITION_QUESTION.search(question)) and not _COMPARISON.search(question)
 
 
-_TASK_QUESTION = re.compile(r"たい|には[?？]?$|には(どう|何)|方法|やり方|手順|仕方|どうやって|どうすれば|どうしたら")
+_TASK_QUESTION = re.compile(r"たい|には[?？]?$|には(どう|何)|方法|やり方|手順|仕方|どうやって|どうすれば|どうしたら|"
+                            r"\bhow (?:do|can|to|should)\b", re.I)
 
 
 def asks_task(question: str) -> bool:
     """The question asks how to do something (〜したい, 〜するには, 方法)."""
-    return bool(_TASK_QUESTION.search(question.strip()))
+    return bool(_TASK_QUESTION.search(question.strip())) and not _DEFINITION_QUESTION.search(question)
 
 
 _DEMONSTRATIVES = ("それ", "その", "これ", "この", "あれ", "あの", "そっち", "こっち", "そこ", "さっき", "前の",
@@ -139,13 +140,48 @@ def is_follow_up(question: str, terms: list[str], generic: frozenset[str]) -> bo
 
 
 # Words that name no topic of their own: a question made only of them continues the previous one.
-GENERIC_SOURCES = ("コマンド", "設定", "例", "設定例", "サンプル", "書き方", "作り方", "確認", "作成", "削除", "使う",
+TOPICLESS_WORDS = ("コマンド", "設定", "例", "設定例", "サンプル", "書き方", "作り方", "確認", "作成", "削除", "使う",
                    "オプション", "違い", "yaml", "詳細", "注意", "注意点", "メリット", "デメリット", "理由", "なぜ",
                    "具体", "具体例", "手順", "実行", "やる", "見る", "調べる", "一覧", "種類", "例えば")
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])\s*")
 _MARKUP = re.compile(r"\*\*|__|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)
+# A sentence opening with one of these leans on the one before it and cannot be quoted alone.
+_DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|さらに|"
+                        r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際|ほか|他に|前者|後者|上記|以下|下記)")
+_COMMAND = re.compile(r"(?:^|\s)(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind)\s+\S|(?:^|\s)--?[a-z][\w-]*")
+_DEFINES = re.compile(r"とは|のこと|です。|ます。")
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """The tuning values of the 要点 (summary), passed to ``build_summary``.
+
+    Effects are measured with ``k8s-assistant eval`` on tests/data/questions.yaml (fact in 要点);
+    see the README's 検索の質 table for the current figures.
+    """
+
+    lines: int = 3
+    """At most this many sentences are quoted."""
+    opening_bonus: tuple[float, ...] = (0.5, 0.25)
+    """Added to the first, second, … sentence of the answering section: an answer-first section
+    answers its heading there."""
+    command_bonus: float = 0.4
+    """Added to a sentence that shows a command when the question asks how to do something."""
+    definition_bonus: float = 0.15
+    """Added to a sentence that reads as a statement (〜とは, 〜です) rather than a fragment."""
+    keep_ratio: float = 0.6
+    """A further sentence is quoted only when it scores at least this share of the best one."""
+    other_hit_penalty: float = 0.2
+    """When the answering section has nothing to quote, a sentence of the n-th hit loses n-1 times this."""
+    position_penalty: float = 0.02
+    """A sentence further down its passage loses this much per position (fallback scoring)."""
+    min_chars: int = 10
+    """Shorter pieces are fragments, not answers."""
+
+
+DEFAULT_ANSWER = AnswerSettings()
 
 
 def sentences(markdown: str) -> list[str]:
@@ -168,38 +204,99 @@ def sentences(markdown: str) -> list[str]:
     return out
 
 
-def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, limit: int = 3) -> tuple[SummaryLine, ...]:
-    """One to three sentences from the best passages that contain the most of the question.
+def quotable(sentence: str, settings: AnswerSettings = DEFAULT_ANSWER) -> bool:
+    """A sentence that stands on its own: not leaning on the one before (これ, その, また, ただし…),
+    not a fragment (too short, or a label ending in a colon)."""
+    text = sentence.strip()
+    if len(text) < settings.min_chars or text.endswith(("：", ":")):
+        return False
+    return not _DEPENDENT.match(text)
 
-    A sentence contains a question term when it contains one of the surfaces that the passage's
-    analysis (done when indexing) mapped to that term: no analysis at answer time.
+
+def _pointer(sentence: str, titles: list[str]) -> bool:
+    """A pointer to another article is not an answer."""
+    return "記事" in sentence or "」を参照" in sentence or any(t in sentence for t in titles)
+
+
+def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: list[str] | None = None,
+                  task: bool = False, settings: AnswerSettings = DEFAULT_ANSWER) -> tuple[SummaryLine, ...]:
+    """The 要点: the answer sentences of the first hit (the answering section), in reading order.
+
+    An answer-first section states its answer in its first sentence or two, so those count most; a
+    sentence holding more of the question's rare words counts more; a how-to question wants the
+    command. A sentence leaning on the one before it is never quoted. Only when the first passage
+    has nothing to quote do the other hits' sentences compete. A sentence contains a question term
+    when it contains one of the surfaces that the passage's analysis (done when indexing) mapped to
+    that term: no analysis at answer time.
     """
-    wanted = set(terms)
-    if not wanted:
+    wanted = set(terms) | set(extra or ())
+    if not wanted or not hits:
         return ()
-    weight = {t: index.scorer.term_idf(t) for t in wanted}
-    total = sum(weight.values())
+    weight = {t: index.scorer.term_idf(t) * (1.0 if t in terms else 0.5) for t in wanted}
+    total = sum(weight.values()) or 1.0
     titles = [f"「{d.title}」" for d in index.docs]
+    first = hits[0]
+    scored: list[tuple[float, int, str, frozenset[str]]] = []
+    for position, sentence in enumerate(sentences(first.text)):
+        if not quotable(sentence, settings) or _pointer(sentence, titles):
+            continue
+        found = frozenset(term for surface, term in first.matches if surface in sentence and term in wanted)
+        value = sum(weight[t] for t in found) / total
+        if position < len(settings.opening_bonus):
+            value += settings.opening_bonus[position]
+        if task and _COMMAND.search(sentence):
+            value += settings.command_bonus
+        if _DEFINES.search(sentence):
+            value += settings.definition_bonus
+        if found or position == 0:
+            scored.append((value, position, sentence, found))
+    if not scored:
+        return _fallback_summary(hits, wanted, weight, total, titles, settings)
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    best = scored[0][0]
+    chosen = [scored[0]]
+    covered = set(scored[0][3])
+    has_command = bool(_COMMAND.search(scored[0][2]))
+    for item in scored[1:]:
+        if len(chosen) >= settings.lines or item[0] < best * settings.keep_ratio:
+            break
+        adds_words = bool(item[3] - covered)
+        adds_command = task and not has_command and bool(_COMMAND.search(item[2]))
+        if not (adds_words or adds_command) or _repeats(item[2], [c[2] for c in chosen]):
+            continue
+        chosen.append(item)
+        covered |= item[3]
+        has_command = has_command or bool(_COMMAND.search(item[2]))
+    chosen.sort(key=lambda s: s[1])
+    return tuple(SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen)
+
+
+def _repeats(sentence: str, chosen: list[str]) -> bool:
+    """The sentence says again what a chosen one says (one contains the other)."""
+    return any(sentence in c or c in sentence for c in chosen)
+
+
+def _fallback_summary(hits: list[Hit], wanted: set[str], weight: dict[str, float], total: float, titles: list[str],
+                      settings: AnswerSettings) -> tuple[SummaryLine, ...]:
+    """One to three sentences from the best passages that contain the most of the question."""
     scored: list[tuple[float, int, int, str]] = []
     for hit in hits[:3]:
         for position, sentence in enumerate(sentences(hit.text)):
             found = {term for surface, term in hit.matches if surface in sentence and term in wanted}
-            if not found:
+            if not found or not quotable(sentence, settings) or _pointer(sentence, titles):
                 continue
             value = sum(weight[t] for t in found) / total
-            if re.search(r"とは|のこと|です。|ます。", sentence):
-                value += 0.15
-            if "記事" in sentence or "」を参照" in sentence or any(t in sentence for t in titles):
-                continue  # a pointer to another article is not an answer
-            value -= 0.2 * (hit.rank - 1) + 0.02 * position
+            if _DEFINES.search(sentence):
+                value += settings.definition_bonus
+            value -= settings.other_hit_penalty * (hit.rank - 1) + settings.position_penalty * position
             scored.append((value, hit.rank, position, sentence))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     chosen: list[SummaryLine] = []
     best = scored[0][0] if scored else 0.0
     for value, rank, _position, sentence in scored:
-        if len(chosen) >= limit or value < best * 0.6:
+        if len(chosen) >= settings.lines or value < best * settings.keep_ratio:
             break
-        if any(sentence == c.text for c in chosen):
+        if _repeats(sentence, [c.text for c in chosen]):
             continue
         chosen.append(SummaryLine(sentence, rank))
     return tuple(chosen)
@@ -237,7 +334,7 @@ def highlight_markdown(markdown: str, surfaces: tuple[str, ...]) -> str:
     return "".join(parts).replace("****", "")
 
 
-def choose_hits(index: SearchIndex, result: SearchResult, k: int) -> list[tuple[int, float]]:
+def choose_hits(result: SearchResult, k: int) -> list[tuple[int, float]]:
     """(pid, score) to show, best first: the best passage of each of the best articles (scored as its
     article), then, when fewer articles than ``k`` match, their next best passages."""
     chosen = [(d.best_passage, d.score) for d in result.docs[:k]]

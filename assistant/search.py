@@ -17,23 +17,52 @@ import numpy as np
 from .bm25 import K1
 from .index import SearchIndex
 
-SUPPORT_WEIGHT = 0.3  # how much an article's second-best passage adds to its best
-TITLE_BOOST = 0.6  # an article whose title is the question's subject ranks higher
-SECTION_BOOST = 0.5  # inside an article, the passage whose heading matches the question is preferred
-RERANK_DEPTH = 30
-EXPANSION_WEIGHT = 0.7  # a concept word a phrase points to counts half as much as a word of the question
-DEFINITION_BOOST = 0.5
-TASK_BOOST = 0.2
-OPENING_BOOST = 0.2
-DEFINITION_SUPPORT = 0.0  # "what is X" is answered by one defining passage: more passages count for less
-FOLLOW_UP_BOOST = 1.0  # a follow-up question ("その設定例は？") stays with the previous answer's article
-# "Covered or not" is a logistic model over three features of the question and its best match:
-# coverage (share of the question's IDF in the best article), match strength (best passage score
-# over the score a passage containing every term would reach) and the share of the question's words
-# that the corpus never uses. Weights from scripts/calibrate.py on tests/data/questions.yaml.
-DECLINE_WEIGHTS = (0.97, 2.64, -4.06)
-DECLINE_BIAS = -0.86
-UNKNOWN_WEIGHT = 0.0  # unknown words are no evidence for coverage; their share is a feature of its own
+@dataclass(frozen=True)
+class SearchSettings:
+    """The tuning values of ranking and of the "covered or not" decision, passed to ``search``.
+
+    Effects are measured with ``k8s-assistant eval`` on tests/data/questions.yaml (article R@1,
+    section R@1); see the README's 検索の質 table for the current figures.
+    """
+
+    support_weight: float = 0.3
+    """How much an article's second-best passage adds to its best (0 → one long article can tie)."""
+    title_boost: float = 0.6
+    """An article whose title shares the question's words ranks higher (Jaccard overlap × this)."""
+    section_boost: float = 0.5
+    """Inside an article, a passage whose heading path shares the question's words is preferred."""
+    own_heading_boost: float = 0.0
+    """A passage whose own (last) heading holds the question's rare words is preferred (IDF share × this)."""
+    rerank_depth: int = 30
+    """How many articles are re-scored with title and heading boosts."""
+    passages_per_doc: int = 8
+    """How many of an article's best passages are re-scored to pick the one shown."""
+    expansion_weight: float = 0.7
+    """A concept word a learner phrase points to (concepts.yaml) counts this much of a question word."""
+    definition_boost: float = 0.5
+    """For "what is X", the passage defining X (heading 〜とは, or the lead) is preferred."""
+    task_boost: float = 0.2
+    """For "how do I", a how-to page (Hugo content_type task/tutorial) ranks higher."""
+    task_heading_boost: float = 0.0
+    """For "how do I", a passage whose heading asks how (〜には？) and that shows a command is preferred."""
+    opening_boost: float = 0.2
+    """A section's opening piece is preferred over its later pieces (it answers the heading)."""
+    definition_support: float = 0.0
+    """Second-passage support for "what is" questions: one defining passage answers them."""
+    follow_up_boost: float = 1.0
+    """A follow-up question ("その設定例は？") stays with the previous answer's article."""
+    answer_weights: tuple[float, float, float] = (0.97, 2.64, -4.06)
+    """Logistic weights of (coverage, match strength, unknown-word share) for "the corpus covers it";
+    fitted by scripts/calibrate.py on the tuning set (out-of-scope questions weigh five times)."""
+    answer_bias: float = -0.86
+    """Bias of that logistic model."""
+    answer_threshold: float = 0.5
+    """Probability of answering at or above which the question counts as covered."""
+    unknown_weight: float = 0.0
+    """An unknown word's IDF counts this much in coverage: unknown words are no evidence either way."""
+
+
+DEFAULT_SEARCH = SearchSettings()
 
 
 @dataclass(frozen=True)
@@ -105,14 +134,16 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
 
 
 def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | None = None,
-           definition: bool = False, extra: list[str] | None = None, task: bool = False) -> SearchResult:
+           definition: bool = False, extra: list[str] | None = None, task: bool = False,
+           settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
     """Rank the articles for these terms and measure how well the best one covers them.
 
     ``prefer`` is the article a follow-up question most likely continues: it counts for more.
     ``definition`` says the question asks what something is: inside an article, the passage that
-    defines it (its lead, or a heading that asks "〜とは") is preferred. ``extra`` are concept words
-    the question points to: they help ranking, but whether the corpus covers the question is
-    judged on the question's own words."""
+    defines it (its lead, or a heading that asks "〜とは") is preferred. ``task`` says it asks how to
+    do something: a passage whose heading asks how and that shows a command is preferred. ``extra``
+    are concept words the question points to: they help ranking, but whether the corpus covers the
+    question is judged on the question's own words."""
     scorer = index.scorer
     own_scores = scorer.get_scores(terms)
     scores = own_scores
@@ -120,7 +151,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         scores = own_scores.copy()
         for term in extra:
             ids, contributions = scorer.postings(term)
-            scores[ids] += EXPANSION_WEIGHT * contributions
+            scores[ids] += settings.expansion_weight * contributions
     candidates = np.flatnonzero(scores > 0)
     if not len(candidates):
         return SearchResult(tuple(terms), (), 0.0, False)
@@ -136,46 +167,88 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     if rest.any():
         rest_docs, rest_first = np.unique(owners[rest], return_index=True)
         second[np.searchsorted(doc_ids, rest_docs)] = scores[order[rest][rest_first]]
-    base = best + (DEFINITION_SUPPORT if definition else SUPPORT_WEIGHT) * second
+    base = best + (settings.definition_support if definition else settings.support_weight) * second
     query = set(terms) | set(extra or ())
+    weights = {t: _weight(index, t, settings) * (1.0 if t in terms else settings.expansion_weight) for t in query}
+    intent = Intent(definition, task)
     docs = []
-    for i in np.argsort(-base, kind="stable")[:RERANK_DEPTH]:
+    for i in np.argsort(-base, kind="stable")[:settings.rerank_depth]:
         doc_index = int(doc_ids[i])
-        mine = order[owners == doc_index][:8]
-        boost = 1.0 + TITLE_BOOST * _overlap(query, index.docs[doc_index].title_terms)
+        mine = order[owners == doc_index][:settings.passages_per_doc]
+        boost = 1.0 + settings.title_boost * _overlap(query, index.docs[doc_index].title_terms)
         if prefer is not None and index.docs[doc_index].doc_id == prefer:
-            boost *= 1.0 + FOLLOW_UP_BOOST
+            boost *= 1.0 + settings.follow_up_boost
         if task and index.docs[doc_index].kind in ("task", "tutorial"):
-            boost *= 1.0 + TASK_BOOST  # "〜したい" is answered by a how-to page when the corpus says which those are
-        passages = sorted(((int(pid), float(scores[pid]) * _passage_boost(index, query, int(pid), definition))
+            boost *= 1.0 + settings.task_boost  # "〜したい" is answered by a how-to page when the corpus says which those are
+        passages = sorted(((int(pid), float(scores[pid]) * passage_boost(index, query, weights, int(pid), intent, settings))
                            for pid in mine), key=lambda p: -p[1])
         docs.append(RankedDoc(doc_index, float(base[i]) * boost, passages[0][0], tuple(passages[:5])))
     docs.sort(key=lambda d: (-d.score, d.doc_index))
     ranked = docs[:depth]
-    coverage = _coverage(index, terms, ranked[0].doc_index)
-    ideal = sum(_weight(index, t) for t in terms) * (K1 + 1)
+    coverage = _coverage(index, terms, ranked[0].doc_index, settings)
+    ideal = sum(_weight(index, t, settings) for t in terms) * (K1 + 1)
     unknown = sum(1 for t in terms if t not in scorer.vocab) / len(terms)
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
-    confidence = decline_confidence(features)
-    return SearchResult(tuple(terms), tuple(ranked), coverage, confidence >= 0.5, features, confidence)
+    probability = answer_probability(features, settings)
+    return SearchResult(tuple(terms), tuple(ranked), coverage, probability >= settings.answer_threshold,
+                        features, probability)
 
 
-def decline_confidence(features: tuple[float, float, float]) -> float:
-    """Probability that the corpus covers a question, from its three features."""
-    z = DECLINE_BIAS + sum(w * f for w, f in zip(DECLINE_WEIGHTS, features))
+def answer_probability(features: tuple[float, float, float], settings: SearchSettings = DEFAULT_SEARCH) -> float:
+    """Probability, by the calibrated logistic model, that the corpus covers a question, from its
+    three features (coverage, match strength, unknown-word share)."""
+    z = settings.answer_bias + sum(w * f for w, f in zip(settings.answer_weights, features))
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _passage_boost(index: SearchIndex, query: set[str], pid: int, definition: bool) -> float:
+@dataclass(frozen=True)
+class Intent:
+    """What kind of answer the question asks for, read from its wording."""
+
+    definition: bool = False  # "what is X"
+    task: bool = False  # "how do I"
+
+
+def own_heading_terms(index: SearchIndex, pid: int) -> tuple[str, ...]:
+    """The terms of a passage's own (last) heading: its heading path without its parent's terms.
+
+    A sub-section's path terms start with its parent's; the parent is the nearest earlier passage of
+    the same article whose path terms are a proper prefix of this one's."""
+    path = index.section_terms(pid)
+    if not path:
+        return ()
+    start = index.docs[int(index.passage_doc[pid])].first_passage
+    for other in range(pid - 1, start - 1, -1):
+        parent = index.section_terms(other)
+        if len(parent) < len(path) and path[:len(parent)] == parent:
+            return path[len(parent):]
+    return path
+
+
+def heading_match(index: SearchIndex, weights: dict[str, float], pid: int) -> float:
+    """IDF share of the question's words found in the passage's own heading (0..1)."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    own = set(own_heading_terms(index, pid))
+    return sum(w for t, w in weights.items() if t in own) / total
+
+
+def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float], pid: int, intent: Intent,
+                  settings: SearchSettings = DEFAULT_SEARCH) -> float:
+    """How much better than its BM25 score a passage answers the question: its heading asks what
+    was asked, it defines what a "what is" question asks about, it opens its section."""
     heading = index.section_terms(pid)
     overlap = _overlap(query, heading)
-    boost = 1.0 + SECTION_BOOST * overlap
+    boost = 1.0 + settings.section_boost * overlap
+    if settings.own_heading_boost:
+        boost *= 1.0 + settings.own_heading_boost * heading_match(index, weights, pid)
     # A defining passage is preferred when it defines what was asked (its heading shares a word with
     # the question), or is the article's lead: "サイドカーとは？" does not answer "Podとは？".
-    if definition and index.defines[pid] and (overlap > 0 or not heading):
-        boost *= 1.0 + DEFINITION_BOOST
+    if intent.definition and index.defines[pid] and (overlap > 0 or not heading):
+        boost *= 1.0 + settings.definition_boost
     if index.opens[pid]:  # a section's opening answers its heading's question; later pieces elaborate
-        boost *= 1.0 + OPENING_BOOST
+        boost *= 1.0 + settings.opening_boost
     return boost
 
 
@@ -187,19 +260,19 @@ def _overlap(query: set[str], terms: tuple[str, ...]) -> float:
     return len(query & heading) / len(query | heading)
 
 
-def _weight(index: SearchIndex, term: str) -> float:
-    """A term's IDF; an unknown word gets UNKNOWN_WEIGHT times the IDF of a word found nowhere."""
+def _weight(index: SearchIndex, term: str, settings: SearchSettings = DEFAULT_SEARCH) -> float:
+    """A term's IDF; an unknown word gets ``unknown_weight`` times the IDF of a word found nowhere."""
     idf = index.scorer.term_idf(term)
-    return idf if term in index.scorer.vocab else UNKNOWN_WEIGHT * idf
+    return idf if term in index.scorer.vocab else settings.unknown_weight * idf
 
 
-def _coverage(index: SearchIndex, terms: list[str], doc_index: int) -> float:
+def _coverage(index: SearchIndex, terms: list[str], doc_index: int, settings: SearchSettings = DEFAULT_SEARCH) -> float:
     """Share of the terms' IDF mass found somewhere in one article."""
     doc = index.docs[doc_index]
     lo, hi = doc.first_passage, doc.first_passage + doc.passage_count
     total = found = 0.0
     for term in set(terms):
-        idf = _weight(index, term)
+        idf = _weight(index, term, settings)
         total += idf
         ids, _ = index.scorer.postings(term)
         if len(ids):
