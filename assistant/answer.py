@@ -150,7 +150,8 @@ _MARKUP = re.compile(r"\*\*|__|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)
 # A sentence opening with one of these leans on the one before it and cannot be quoted alone.
 _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|さらに|"
                         r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際|ほか|他に|前者|後者|上記|以下|下記)")
-_COMMAND = re.compile(r"(?:^|\s)(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind)\s+\S|(?:^|\s)--?[a-z][\w-]*")
+_COMMAND = re.compile(r"(?:^|\s|\()(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete)\s+\S"
+                      r"|(?:^|\s)--?[a-z][\w-]*")
 _DEFINES = re.compile(r"とは|のこと|です。|ます。")
 
 
@@ -163,7 +164,9 @@ class AnswerSettings:
     """
 
     lines: int = 3
-    """At most this many sentences are quoted."""
+    """At most this many sentences are quoted (a how-to may add its command line)."""
+    opening_lines: int = 2
+    """The answering section's first sentences quoted as its answer (answer-first corpus)."""
     opening_bonus: tuple[float, ...] = (0.5, 0.25)
     """Added to the first, second, … sentence of the answering section: an answer-first section
     answers its heading there."""
@@ -222,12 +225,13 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
                   task: bool = False, settings: AnswerSettings = DEFAULT_ANSWER) -> tuple[SummaryLine, ...]:
     """The 要点: the answer sentences of the first hit (the answering section), in reading order.
 
-    An answer-first section states its answer in its first sentence or two, so those count most; a
-    sentence holding more of the question's rare words counts more; a how-to question wants the
-    command. A sentence leaning on the one before it is never quoted. Only when the first passage
-    has nothing to quote do the other hits' sentences compete. A sentence contains a question term
-    when it contains one of the surfaces that the passage's analysis (done when indexing) mapped to
-    that term: no analysis at answer time.
+    An answer-first section states its answer in its first sentence or two, so those are quoted
+    first; then the sentence holding most of the question's words the opening left out; for a
+    how-to question whose sentences show no command, the section's first command line. A sentence
+    leaning on the one before it is never quoted. Only when the first passage has nothing to quote
+    do the other hits' sentences compete. A sentence contains a question term when it contains one
+    of the surfaces that the passage's analysis (done when indexing) mapped to that term: no
+    analysis at answer time.
     """
     wanted = set(terms) | set(extra or ())
     if not wanted or not hits:
@@ -248,18 +252,21 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             value += settings.command_bonus
         if _DEFINES.search(sentence):
             value += settings.definition_bonus
-        if found or position == 0:
+        if found or position < len(settings.opening_bonus):
             scored.append((value, position, sentence, found))
-    if not scored:
+    if not scored or not any(item[3] for item in scored):
         return _fallback_summary(hits, wanted, weight, total, titles, settings)
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    best = scored[0][0]
-    chosen = [scored[0]]
-    covered = set(scored[0][3])
-    has_command = bool(_COMMAND.search(scored[0][2]))
-    for item in scored[1:]:
-        if len(chosen) >= settings.lines or item[0] < best * settings.keep_ratio:
+    # The opening answers the heading's question: quote it, then what it left out.
+    chosen = [item for item in scored if item[1] < len(settings.opening_bonus)]
+    chosen = [item for item in chosen if item[3] or item[1] == 0][: settings.opening_lines]
+    covered = set().union(*(item[3] for item in chosen)) if chosen else set()
+    has_command = any(_COMMAND.search(item[2]) for item in chosen)
+    best = max(item[0] for item in scored)
+    for item in sorted(scored, key=lambda s: (-s[0], s[1])):
+        if len(chosen) >= settings.lines:
             break
+        if item in chosen or item[0] < best * settings.keep_ratio:
+            continue
         adds_words = bool(item[3] - covered)
         adds_command = task and not has_command and bool(_COMMAND.search(item[2]))
         if not (adds_words or adds_command) or _repeats(item[2], [c[2] for c in chosen]):
@@ -268,7 +275,36 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         covered |= item[3]
         has_command = has_command or bool(_COMMAND.search(item[2]))
     chosen.sort(key=lambda s: s[1])
-    return tuple(SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen)
+    lines = [SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen]
+    if task and not has_command and len(lines) < settings.lines + 1:
+        command = command_line(first.text, first.matches, wanted)
+        if command:
+            lines.append(SummaryLine(command, first.rank))
+    return tuple(lines)
+
+
+_CODE_LANGS = ("", "bash", "sh", "shell", "console", "zsh", "text")
+
+
+def command_line(markdown: str, matches: tuple[tuple[str, str], ...], wanted: set[str]) -> str:
+    """The first command line in the passage's shell code blocks (``kubectl …``, without a ``$``
+    prompt), preferring one that holds a question word; "" when there is none."""
+    commands: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            fence = None if fence is not None else stripped[3:].strip().lower()
+            continue
+        if fence is None or fence not in _CODE_LANGS or stripped.startswith("#"):
+            continue
+        command = stripped[2:] if stripped.startswith("$ ") else stripped
+        if _COMMAND.match(command) and (fence != "console" or stripped.startswith("$ ")):
+            commands.append(command)
+    for command in commands:
+        if any(surface in command for surface, term in matches if term in wanted):
+            return command
+    return commands[0] if commands else ""
 
 
 def _repeats(sentence: str, chosen: list[str]) -> bool:

@@ -9,12 +9,14 @@ appear nowhere in the best article is "not covered", however high the common wor
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from .bm25 import K1
+from .chunking import SECTION_SEPARATOR
 from .index import SearchIndex
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class SearchSettings:
     """Inside an article, a passage whose heading path shares the question's words is preferred."""
     own_heading_boost: float = 0.0
     """A passage whose own (last) heading holds the question's rare words is preferred (IDF share × this)."""
+    heading_precision: float = 0.0
+    """Power of the heading's share of words found in the question in that fit (0 → ignored)."""
     rerank_depth: int = 30
     """How many articles are re-scored with title and heading boosts."""
     passages_per_doc: int = 8
@@ -225,13 +229,19 @@ def own_heading_terms(index: SearchIndex, pid: int) -> tuple[str, ...]:
     return path
 
 
-def heading_match(index: SearchIndex, weights: dict[str, float], pid: int) -> float:
-    """IDF share of the question's words found in the passage's own heading (0..1)."""
+def heading_match(index: SearchIndex, weights: dict[str, float], pid: int, precision: float = 0.0) -> float:
+    """How well the passage's own heading asks the question (0..1): the IDF share of the question's
+    words found in it, times the IDF share of its words found in the question to the power
+    ``precision`` (a heading about a narrower case, 複数コンテナの Pod, fits a plain question less)."""
     total = sum(weights.values())
-    if not total:
-        return 0.0
     own = set(own_heading_terms(index, pid))
-    return sum(w for t, w in weights.items() if t in own) / total
+    if not total or not own:
+        return 0.0
+    found = sum(w for t, w in weights.items() if t in own) / total
+    if precision and found:
+        heading = {t: index.scorer.term_idf(t) for t in own}
+        found *= (sum(w for t, w in heading.items() if t in weights) / sum(heading.values())) ** precision
+    return found
 
 
 def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float], pid: int, intent: Intent,
@@ -242,14 +252,28 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     overlap = _overlap(query, heading)
     boost = 1.0 + settings.section_boost * overlap
     if settings.own_heading_boost:
-        boost *= 1.0 + settings.own_heading_boost * heading_match(index, weights, pid)
-    # A defining passage is preferred when it defines what was asked (its heading shares a word with
-    # the question), or is the article's lead: "サイドカーとは？" does not answer "Podとは？".
-    if intent.definition and index.defines[pid] and (overlap > 0 or not heading):
+        boost *= 1.0 + settings.own_heading_boost * heading_match(index, weights, pid, settings.heading_precision)
+    if intent.task and settings.task_heading_boost and _how_to(index, pid):
+        boost *= 1.0 + settings.task_heading_boost
+    # A defining passage is preferred when it defines what was asked (its own heading shares a word
+    # with the question), or is the article's lead: "サイドカーとは？" does not answer "Podとは？", and
+    # "startup probe とは？" under "liveness probeとreadiness probeの違いは？" does not answer "liveness probeとは".
+    if intent.definition and index.defines[pid] and (not heading or set(own_heading_terms(index, pid)) & query):
         boost *= 1.0 + settings.definition_boost
     if index.opens[pid]:  # a section's opening answers its heading's question; later pieces elaborate
         boost *= 1.0 + settings.opening_boost
     return boost
+
+
+_HOW_TO_HEADING = re.compile(r"には[？?]|方法|やり方|手順|どうする|どう書く|するには")
+_COMMAND = re.compile(r"`(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind) [^`]+`|^\s*\$?\s*kubectl ", re.M)
+
+
+def _how_to(index: SearchIndex, pid: int) -> bool:
+    """The passage answers a how-to: its own heading asks how (〜には？) and it shows a command."""
+    passage = index.passage(pid)
+    own = passage.section.split(SECTION_SEPARATOR)[-1]
+    return bool(_HOW_TO_HEADING.search(own)) and bool(_COMMAND.search(passage.text))
 
 
 def _overlap(query: set[str], terms: tuple[str, ...]) -> float:
