@@ -12,11 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from .index import SearchIndex
-from .search import SearchResult
+from .search import FULL, MENTION, NONE, SearchResult
 
 NOT_COVERED = "この質問はガイドでは扱われていないようです。"
 NO_TERMS = "質問から手がかりになる言葉を見つけられませんでした。キーワードを入れて聞き直してください。"
-FULL, MENTION, NONE = "full", "mention", "none"
 MENTIONED_ONLY = "ガイドでは詳しく扱っていません。触れている箇所:"
 NO_TOPIC = "何についての質問かが分かりませんでした。「Podの」「Serviceの」のように対象を添えて聞き直してください。"
 

@@ -7,20 +7,21 @@ index (cached) and search → answer, and reports problems as Japanese notices i
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .analyzer import Analyzer, Synonyms, load_concepts, load_synonyms, question_tokens, synonym_digest
-from .answer import (DEFAULT_ANSWER, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer, AnswerSettings,
+from .answer import (DEFAULT_ANSWER, MENTION, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer, AnswerSettings,
                      Conversation, Suggestion, asks_definition, asks_task, build_summary, choose_hits, is_follow_up,
                      make_hits)
 from .corpus import (CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files,
                      load_corpus)
 from .index import (CacheDamaged, DocInfo, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
                     discard_index, load_index, load_manifest, prune_caches, save_index, save_manifest)
-from .search import DEFAULT_SEARCH, SearchResult, SearchSettings, correct_term, search
+from .search import DEFAULT_SEARCH, SearchResult, SearchSettings, correct_term, is_near_known, search
 
 Notify = Callable[[str], None]
 MAX_QUESTION_CHARS = 2_000  # longer input is cut: a question, not a document
@@ -119,9 +120,15 @@ class Assistant:
         and a small typo is corrected to the one known word it is close to. English function words
         and stray single letters are left out (``analyzer.question_tokens``).
         """
+        return self._analyze(question)[0]
+
+    def _analyze(self, question: str) -> tuple[list[str], bool]:
+        """The question's terms, and whether it names something in Latin letters that the guide never
+        uses and that is no typo of a word it does (Helm, Velero, kustomize)."""
         vocab = self.index.scorer.vocab
         out: list[str] = []
-        text = question[:MAX_QUESTION_CHARS]
+        unknown_name = False
+        text = _TERMINAL_CODES.sub(" ", question[:MAX_QUESTION_CHARS])
         for token in question_tokens(self.analyzer.tokens(text, parts=True), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]
@@ -138,8 +145,11 @@ class Assistant:
             if split:
                 out.extend(split)
                 continue
-            out.append(correct_term(term, self.index, self._variants) or term)
-        return out
+            corrected = correct_term(term, self.index, self._variants)
+            if corrected is None and _latin_name(token.surface) and not is_near_known(self.index, term):
+                unknown_name = True
+            out.append(corrected or term)
+        return out, unknown_name
 
     def expand(self, question: str, terms: list[str]) -> list[str]:
         """Concept words the question's phrases point to (corpus/concepts.yaml), known to the index."""
@@ -164,7 +174,7 @@ class Assistant:
         its terms, whether it follows up the conversation's topic, and the search result (None when
         there is nothing to search for)."""
         query = question.strip()
-        terms = self.analyze_question(query)
+        terms, unknown_name = self._analyze(query)
         follow_up = False
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
             follow_up = True
@@ -173,7 +183,7 @@ class Assistant:
             return terms, follow_up, None
         result = search(self.index, terms, depth, prefer=conversation.topic if follow_up and conversation else None,
                         definition=asks_definition(query), extra=self.expand(query, terms), task=asks_task(query),
-                        settings=self.search_settings)
+                        unknown_name=unknown_name, settings=self.search_settings)
         return terms, follow_up, result
 
     def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:
@@ -188,12 +198,18 @@ class Assistant:
             if conversation:
                 conversation.remember(answer)
             return answer
-        picks = choose_hits(result, max(1, k))
         if result.covered:
-            hits = make_hits(self.index, picks, terms)
+            hits = make_hits(self.index, choose_hits(result, max(1, k)), terms)
             extra = self.expand(query, terms)
             summary = build_summary(hits, terms, self.index, extra, asks_task(query), self.answer_settings)
             answer = Answer(query, True, tuple(hits), summary, terms=tuple(terms), follow_up=follow_up)
+        elif result.grade == MENTION:
+            # The guide only mentions the subject in passing: say so, and list where it does.
+            picks = list(result.mentions[:max(1, k)])
+            hits = make_hits(self.index, picks, terms)
+            # The mentions double as suggestions, so an interface that lists suggestions links them too.
+            places = tuple(Suggestion(h.heading_path, h.source) for h in hits)
+            answer = Answer(query, False, tuple(hits), (), places, MENTIONED_ONLY, tuple(terms), follow_up, MENTION)
         else:
             suggestions = tuple(Suggestion(self.index.docs[d.doc_index].title, self.index.docs[d.doc_index].source)
                                 for d in result.docs[:3])
@@ -229,6 +245,17 @@ class Assistant:
                     parts.append(p.text)
                 return "\n\n".join(parts)
         raise KeyError(doc_id)
+
+
+# Terminal escape sequences and control characters are no words of a question (they are not echoed
+# either: the interfaces sanitize what they show).
+_TERMINAL_CODES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|[\x00-\x1f\x7f-\x9f]")
+
+
+def _latin_name(surface: str) -> bool:
+    """A word of three or more Latin letters (a product or tool name, when the guide never uses it)."""
+    word = surface.strip()
+    return len(word) >= 3 and word.isascii() and any(c.isalpha() for c in word) and " " not in word
 
 
 def _vocabulary_files(paths: list[Path], names: tuple[str, ...]) -> list[Path]:

@@ -64,9 +64,30 @@ class SearchSettings:
     """Probability of answering at or above which the question counts as covered."""
     unknown_weight: float = 0.0
     """An unknown word's IDF counts this much in coverage: unknown words are no evidence either way."""
+    about_weights: tuple[float, ...] = (3.80, 0.07, 0.94, 0.93, 2.05, -3.39, 3.41, 0.35)
+    """Logistic weights of the "about it, not a passing mention" model over ``about_features``:
+    (probability of answering, the subject is in some heading, the subject's count in the best passage,
+    how many passages hold the subject, heading match, an unknown name in the question, how much of
+    the best heading a one-word question covers, the subject is in the best passage's heading path);
+    fitted by
+    scripts/calibrate.py on the tuning set (in-scope vs near-miss questions)."""
+    about_bias: float = -6.88
+    """Bias of that model; with all weights 0 it falls back to the probability of answering alone."""
+    about_threshold: float = 0.4
+    """Probability at or above which a covered question is answered as "full"."""
+    min_focus: float = 0.3
+    """A one-word question ("ConfigMapの使い方") is "full" only when its word is at least this IDF share
+    of the answering heading: a heading about generating ConfigMap YAML does not teach using ConfigMaps."""
+    subject_max_passages: int = 20
+    """A question word found in more passages than this is too common to be its subject."""
+    mention_min: float = 0.2
+    """Below this probability of answering, a question is "none" even when a word of it is mentioned."""
 
 
 DEFAULT_SEARCH = SearchSettings()
+
+
+FULL, MENTION, NONE = "full", "mention", "none"
 
 
 @dataclass(frozen=True)
@@ -82,9 +103,13 @@ class SearchResult:
     terms: tuple[str, ...]
     docs: tuple[RankedDoc, ...]
     coverage: float  # share of the question's IDF found in the best article
-    covered: bool
+    covered: bool  # the guide is about the question: coverage grade "full"
     features: tuple[float, float, float] = (0.0, 0.0, 1.0)
     confidence: float = 0.0  # probability, by the calibrated model, that the corpus covers the question
+    grade: str = NONE  # "full", "mention" (the guide only mentions the subject) or "none"
+    about_features: tuple[float, ...] = ()
+    about: float = 0.0  # probability that the best passage is about the question, not a passing mention
+    mentions: tuple[tuple[int, float], ...] = ()  # for "mention": (pid, score) of the passages that mention the subject
 
 
 def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
@@ -139,7 +164,7 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
 
 def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | None = None,
            definition: bool = False, extra: list[str] | None = None, task: bool = False,
-           settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
+           unknown_name: bool = False, settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
     """Rank the articles for these terms and measure how well the best one covers them.
 
     ``prefer`` is the article a follow-up question most likely continues: it counts for more.
@@ -147,7 +172,8 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     defines it (its lead, or a heading that asks "〜とは") is preferred. ``task`` says it asks how to
     do something: a passage whose heading asks how and that shows a command is preferred. ``extra``
     are concept words the question points to: they help ranking, but whether the corpus covers the
-    question is judged on the question's own words."""
+    question is judged on the question's own words. ``unknown_name`` says the question names something
+    the guide never uses (a feature of the "about it" model)."""
     scorer = index.scorer
     own_scores = scorer.get_scores(terms)
     scores = own_scores
@@ -194,8 +220,110 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     unknown = sum(1 for t in terms if t not in scorer.vocab) / len(terms)
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
     probability = answer_probability(features, settings)
-    return SearchResult(tuple(terms), tuple(ranked), coverage, probability >= settings.answer_threshold,
-                        features, probability)
+    graded, about, about_feats, mentions = grade(index, terms, tuple(ranked), probability, scores, unknown_name,
+                                                 query, settings)
+    return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
+                        graded, about_feats, about, mentions)
+
+
+_NAME = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")
+
+
+def _heading_vocabulary(index: SearchIndex) -> frozenset[str]:
+    """Every term of every heading and title (computed once per index)."""
+    cached = index.__dict__.get("_heading_vocabulary_cache")
+    if cached is None:
+        words: set[str] = set()
+        for pid in range(index.n_passages):
+            words.update(own_heading_terms(index, pid))
+        for doc in index.docs:
+            words.update(doc.title_terms)
+        cached = frozenset(words)
+        index.__dict__["_heading_vocabulary_cache"] = cached
+    return cached
+
+
+def subject_of(index: SearchIndex, terms: list[str], settings: SearchSettings = DEFAULT_SEARCH) -> str | None:
+    """The question's subject: its rarest known word written in Latin letters or katakana (a name:
+    OpenShift, ConfigMap, オペレーター), if one is rare enough to name a topic."""
+    names = [t for t in dict.fromkeys(terms) if t in index.scorer.vocab and _NAME.match(t)
+             and len(index.scorer.postings(t)[0]) <= settings.subject_max_passages]
+    return max(names, key=index.scorer.term_idf) if names else None
+
+
+def is_near_known(index: SearchIndex, term: str) -> bool:
+    """A known word lies within two edits of this one (one edit for words under six letters): a typo,
+    not a name the guide does not know."""
+    vocab = index.scorer.vocab
+    buckets = _vocab_by_length(id(vocab), tuple(vocab))
+    limit = 2 if len(term) >= 6 else 1
+    near = (w for n in range(len(term) - limit, len(term) + limit + 1) for w in buckets.get(n, ()))
+    return any(_edit_distance_at_most(term, w, limit) for w in near)
+
+
+def _count(text: str, surfaces: dict[str, str], term: str) -> int:
+    return sum(len(re.findall(re.escape(s), text, re.IGNORECASE)) for s, t in surfaces.items() if t == term)
+
+
+def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], confidence: float,
+                   unknown_name: bool = False, query: set[str] | None = None,
+                   settings: SearchSettings = DEFAULT_SEARCH) -> tuple[tuple[float, ...], str | None]:
+    """Features that tell a section about the question from a passing mention of its subject, and
+    the subject. A guide that is about OpenShift has a heading with it and says it more than once;
+    a table row that lists it does not."""
+    best = docs[0].best_passage
+    doc = index.docs[docs[0].doc_index]
+    weights = {t: _weight(index, t, settings) for t in dict.fromkeys(terms)}
+    total = sum(weights.values()) or 1.0
+    path = set(index.section_terms(best)) | set(doc.title_terms)
+    heading = sum(w for t, w in weights.items() if t in path) / total
+    subject = subject_of(index, terms, settings)
+    if subject is None:
+        in_heading, count, spread, here = 1.0, 1.0, 1.0, 1.0
+    else:
+        passage = index.passage(best)
+        in_heading = float(subject in _heading_vocabulary(index))
+        here = float(subject in path)
+        count = min(_count(passage.text, index.surfaces(best), subject), 3) / 3
+        spread = math.log(len(index.scorer.postings(subject)[0]) + 1) / math.log(settings.subject_max_passages + 1)
+    # A question of one topic word ("ConfigMapの使い方") asks about that thing as a whole: the heading
+    # that answers it is mostly about it, not about generating its YAML.
+    own = [t for t in dict.fromkeys(terms) if t in index.scorer.vocab]
+    focus = 1.0
+    heading_terms = set(own_heading_terms(index, best))
+    if len(own) == 1 and heading_terms:
+        idf = {t: index.scorer.term_idf(t) for t in heading_terms}
+        focus = sum(w for t, w in idf.items() if t in (query or set(terms))) / sum(idf.values())
+    return (confidence, in_heading, count, spread, heading, float(unknown_name), focus, here), subject
+
+
+def about_probability(features: tuple[float, ...], settings: SearchSettings = DEFAULT_SEARCH) -> float:
+    """Probability that the best passage is about the question (not a passing mention of its subject)."""
+    if not any(settings.about_weights):
+        return features[0] if features else 0.0
+    z = settings.about_bias + sum(w * f for w, f in zip(settings.about_weights, features))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], confidence: float, scores: np.ndarray,
+          unknown_name: bool = False, query: set[str] | None = None, settings: SearchSettings = DEFAULT_SEARCH) -> tuple[str, float, tuple[float, ...], tuple[tuple[int, float], ...]]:
+    """(coverage grade, probability of "about it", its features, the passages mentioning the subject).
+
+    "full": a section is about the question. "mention": the guide only mentions the question's
+    subject in passing (its passages are listed). "none": nothing in the guide is about it."""
+    if not docs:
+        return NONE, 0.0, (), ()
+    features, subject = about_features(index, terms, docs, confidence, unknown_name, query, settings)
+    about = about_probability(features, settings)
+    focused = features[6] >= settings.min_focus
+    if confidence >= settings.answer_threshold and about >= settings.about_threshold and focused:
+        return FULL, about, features, ()
+    if subject is None or unknown_name or confidence < settings.mention_min:
+        # Nothing named, a name the guide never uses (Terraform), or too little in common: not in the guide.
+        return NONE, about, features, ()
+    ids, _ = index.scorer.postings(subject)
+    mentions = tuple((int(p), float(scores[p])) for p in sorted(ids, key=lambda p: -scores[p]))
+    return MENTION, about, features, mentions
 
 
 def answer_probability(features: tuple[float, float, float], settings: SearchSettings = DEFAULT_SEARCH) -> float:
