@@ -253,8 +253,10 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             value += settings.definition_bonus
         if found or position < len(settings.opening_bonus):
             scored.append((value, position, sentence, found))
-    if not scored or not any(item[3] for item in scored):
+    if not scored:
         return _fallback_summary(hits, wanted, weight, total, titles, settings)
+    if not any(item[3] for item in scored):  # no sentence holds a question word: the opening answers the heading
+        return (SummaryLine(min(scored, key=lambda s: s[1])[2], first.rank),)
     # The opening answers the heading's question: quote it, then what it left out.
     chosen = [item for item in scored if item[1] < len(settings.opening_bonus)]
     chosen = [item for item in chosen if item[3] or item[1] == 0][: settings.opening_lines]
@@ -313,9 +315,10 @@ def _repeats(sentence: str, chosen: list[str]) -> bool:
 
 def _fallback_summary(hits: list[Hit], wanted: set[str], weight: dict[str, float], total: float, titles: list[str],
                       settings: AnswerSettings) -> tuple[SummaryLine, ...]:
-    """One to three sentences from the best passages that contain the most of the question."""
+    """When the first passage has no sentence to quote (a table or code only): one to three sentences
+    of the passages of the same article that contain the most of the question."""
     scored: list[tuple[float, int, int, str]] = []
-    for hit in hits[:3]:
+    for hit in [h for h in hits[:3] if h.doc_id == hits[0].doc_id]:
         for position, sentence in enumerate(sentences(hit.text)):
             found = {term for surface, term in hit.matches if surface in sentence and term in wanted}
             if not found or not quotable(sentence, settings) or _pointer(sentence, titles):
@@ -347,6 +350,8 @@ def matching_words(text: str, surfaces: dict[str, str], terms: list[str]) -> tup
             continue
         pattern = re.escape(surface)
         if surface.isascii():  # "ns" is a word, not the end of "DNS"
+            if len(surface) >= 6 and surface.isalpha():  # a synonym of several words lost its spaces: "startup probe"
+                pattern = r"\s?".join(re.escape(c) for c in surface)
             pattern = rf"(?<![A-Za-z0-9_-]){pattern}(?![A-Za-z0-9_])"
         for match in re.finditer(pattern, text, re.IGNORECASE):
             found.setdefault(match.group(0), term)

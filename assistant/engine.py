@@ -21,7 +21,8 @@ from .corpus import (CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, defaul
                      load_corpus)
 from .index import (CacheDamaged, DocInfo, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
                     discard_index, load_index, load_manifest, prune_caches, save_index, save_manifest)
-from .search import DEFAULT_SEARCH, SearchResult, SearchSettings, correct_term, is_near_known, search
+from .search import (DEFAULT_SEARCH, SearchResult, SearchSettings, bind_heading_analyzer, correct_term, is_near_known,
+                     search)
 
 Notify = Callable[[str], None]
 MAX_QUESTION_CHARS = 2_000  # longer input is cut: a question, not a document
@@ -104,6 +105,7 @@ class Assistant:
             say(notice)
         for problem in index.problems:
             say(f"読み飛ばしたファイル: {problem}")
+        bind_heading_analyzer(index, analyzer)
         assistant = cls(index, analyzer, paths, notices)
         assistant._generic = frozenset(t for w in TOPICLESS_WORDS for t in analyzer.terms(w))
         assistant._variants = {**analyzer.synonyms.spellings,

@@ -33,7 +33,7 @@ class SearchSettings:
     """An article whose title shares the question's words ranks higher (Jaccard overlap × this)."""
     section_boost: float = 0.5
     """Inside an article, a passage whose heading path shares the question's words is preferred."""
-    own_heading_boost: float = 0.0
+    own_heading_boost: float = 1.0
     """A passage whose own (last) heading holds the question's rare words is preferred (IDF share × this)."""
     heading_precision: float = 0.0
     """Power of the heading's share of words found in the question in that fit (0 → ignored)."""
@@ -235,7 +235,7 @@ def _heading_vocabulary(index: SearchIndex) -> frozenset[str]:
     if cached is None:
         words: set[str] = set()
         for pid in range(index.n_passages):
-            words.update(own_heading_terms(index, pid))
+            words.update(index.section_terms(pid))
         for doc in index.docs:
             words.update(doc.title_terms)
         cached = frozenset(words)
@@ -342,19 +342,29 @@ class Intent:
 
 
 def own_heading_terms(index: SearchIndex, pid: int) -> tuple[str, ...]:
-    """The terms of a passage's own (last) heading: its heading path without its parent's terms.
+    """The terms of a passage's own (last) heading, analyzed once and kept with the index.
 
-    A sub-section's path terms start with its parent's; the parent is the nearest earlier passage of
-    the same article whose path terms are a proper prefix of this one's."""
-    path = index.section_terms(pid)
-    if not path:
-        return ()
-    start = index.docs[int(index.passage_doc[pid])].first_passage
-    for other in range(pid - 1, start - 1, -1):
-        parent = index.section_terms(other)
-        if len(parent) < len(path) and path[:len(parent)] == parent:
-            return path[len(parent):]
-    return path
+    The index keeps each passage's heading path as one list of distinct terms, so a sub-section
+    that repeats its parent's words (「ConfigMap と Secret の YAML を生成するには？」 under 「Service・
+    ConfigMap・Secret… の YAML も自動生成できる？」) cannot be told apart by them: its own heading is
+    analyzed again (with the analyzer ``bind_heading_analyzer`` gave the index)."""
+    cache = index.__dict__.setdefault("_own_heading_cache", {})
+    found = cache.get(pid)
+    if found is None:
+        analyzer = index.__dict__.get("_heading_analyzer")
+        if analyzer is None:
+            found = index.section_terms(pid)
+        else:
+            heading = index.passage(pid).section.split(SECTION_SEPARATOR)[-1]
+            found = tuple(dict.fromkeys(analyzer.terms(heading))) if heading else ()
+        cache[pid] = found
+    return found
+
+
+def bind_heading_analyzer(index: SearchIndex, analyzer) -> None:
+    """Give the index the analyzer that analyzes its headings again (``own_heading_terms``)."""
+    index.__dict__["_heading_analyzer"] = analyzer
+    index.__dict__["_own_heading_cache"] = {}
 
 
 def heading_match(index: SearchIndex, weights: dict[str, float], pid: int, precision: float = 0.0) -> float:
