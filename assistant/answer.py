@@ -117,6 +117,14 @@ def asks_definition(question: str) -> bool:
     return bool(_DEFINITION_QUESTION.search(question)) and not _COMPARISON.search(question)
 
 
+_WHY_QUESTION = re.compile(r"なぜ|何故|理由|何をして|何ができ|できること|メリット|必要なの|必要な理由|\bwhy\b", re.I)
+
+
+def asks_overview(question: str) -> bool:
+    """The question asks what something is or why one would use it (〜とは, なぜ〜を使う, 何ができる)."""
+    return asks_definition(question) or bool(_WHY_QUESTION.search(question))
+
+
 _TASK_QUESTION = re.compile(r"たい|には[?？]?$|には(どう|何)|方法|やり方|手順|仕方|どうやって|どうすれば|どうしたら|"
                             r"\bhow (?:do|can|to|should)\b", re.I)
 

@@ -15,7 +15,7 @@ from typing import Callable
 
 from .analyzer import Analyzer, Synonyms, load_concepts, load_synonyms, question_tokens, synonym_digest
 from .answer import (DEFAULT_ANSWER, MENTION, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer, AnswerSettings,
-                     Conversation, Suggestion, asks_definition, asks_task, build_summary, choose_hits, is_follow_up,
+                     Conversation, Suggestion, asks_definition, asks_overview, asks_task, build_summary, choose_hits, is_follow_up,
                      make_hits)
 from .corpus import (CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files,
                      load_corpus)
@@ -185,7 +185,9 @@ class Assistant:
             return terms, follow_up, None
         result = search(self.index, terms, depth, prefer=conversation.topic if follow_up and conversation else None,
                         definition=asks_definition(query), extra=self.expand(query, terms), task=asks_task(query),
-                        unknown_name=unknown_name, settings=self.search_settings)
+                        unknown_name=unknown_name, overview=asks_overview(query),
+                        subject=frozenset(t for t in terms if t not in self._generic and t in self.index.scorer.vocab),
+                        settings=self.search_settings)
         return terms, follow_up, result
 
     def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:

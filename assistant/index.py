@@ -94,7 +94,7 @@ class SearchIndex:
             return self._passages[pid]
         row = self._row(pid)
         doc = self.docs[int(self.passage_doc[pid])]
-        return Passage(doc.doc_id, doc.title, row["s"], row["t"], doc.source, doc.path, doc.chapter)
+        return Passage(doc.doc_id, doc.title, row["s"], row["t"], row.get("u") or doc.source, doc.path, doc.chapter)
 
     def surfaces(self, pid: int) -> dict[str, str]:
         """How each word of a passage's text was analyzed (surface -> term), for highlighting
@@ -285,6 +285,8 @@ def save_index(index: SearchIndex, folder: Path) -> Path:
             for pid in range(index.n_passages):
                 p = index.passage(pid)
                 row = {"s": p.section, "t": p.text, "m": list(index.surfaces(pid).items())}
+                if p.source != index.docs[int(index.passage_doc[pid])].source:
+                    row["u"] = p.source  # the section's own link (a docs page's #anchor)
                 line = json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n"
                 handle.write(line)
                 offsets.append(offsets[-1] + len(line))

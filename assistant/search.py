@@ -47,6 +47,8 @@ class SearchSettings:
     """For "what is X", the passage defining X (heading 〜とは, or the lead) is preferred."""
     task_boost: float = 0.2
     """For "how do I", a how-to page (Hugo content_type task/tutorial) ranks higher."""
+    subject_doc_boost: float = 3.0
+    """For "what is X / why X", a page whose description opens by naming X (「Kubernetesは、…」) ranks higher."""
     task_heading_boost: float = 0.0
     """For "how do I", a passage whose heading asks how (〜には？) and that shows a command is preferred."""
     opening_boost: float = 0.2
@@ -164,7 +166,8 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
 
 def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | None = None,
            definition: bool = False, extra: list[str] | None = None, task: bool = False,
-           unknown_name: bool = False, settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
+           unknown_name: bool = False, overview: bool = False, subject: frozenset[str] | None = None,
+           settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
     """Rank the articles for these terms and measure how well the best one covers them.
 
     ``prefer`` is the article a follow-up question most likely continues: it counts for more.
@@ -173,7 +176,9 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     do something: a passage whose heading asks how and that shows a command is preferred. ``extra``
     are concept words the question points to: they help ranking, but whether the corpus covers the
     question is judged on the question's own words. ``unknown_name`` says the question names something
-    the guide never uses (a feature of the "about it" model)."""
+    the guide never uses (a feature of the "about it" model). ``overview`` says it asks what something
+    is or why one would use it: a page whose description opens by naming it (``subject``, the question's
+    topic words; by default its known words) is preferred."""
     scorer = index.scorer
     own_scores = scorer.get_scores(terms)
     scores = own_scores
@@ -201,13 +206,25 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     query = set(terms) | set(extra or ())
     weights = {t: _weight(index, t, settings) * (1.0 if t in terms else settings.expansion_weight) for t in query}
     intent = Intent(definition, task)
+    own = subject if subject is not None else frozenset(t for t in terms if t in scorer.vocab)
     docs = []
-    for i in np.argsort(-base, kind="stable")[:settings.rerank_depth]:
+    rerank = [int(i) for i in np.argsort(-base, kind="stable")[:settings.rerank_depth]]
+    if overview and settings.subject_doc_boost and own:
+        # The page that names the subject in its description joins the re-ranking however common the word.
+        for doc_index in subject_pages(index).get(own, ()):
+            at = int(np.searchsorted(doc_ids, doc_index))
+            if at < len(doc_ids) and doc_ids[at] == doc_index and at not in rerank:
+                rerank.append(at)
+    for i in rerank:
         doc_index = int(doc_ids[i])
         mine = order[owners == doc_index][:settings.passages_per_doc]
         boost = 1.0 + settings.title_boost * _overlap(query, index.docs[doc_index].title_terms)
         if prefer is not None and index.docs[doc_index].doc_id == prefer:
             boost *= 1.0 + settings.follow_up_boost
+        if overview and settings.subject_doc_boost and own and description_subject(index, doc_index) == own:
+            # "Kubernetesとは" → the page that says "Kubernetesは、…"; a concept page explains, a portal links
+            concept = index.docs[doc_index].kind == "concept"
+            boost *= 1.0 + settings.subject_doc_boost * (1.0 if concept else 0.5)
         if task and index.docs[doc_index].kind in ("task", "tutorial"):
             boost *= 1.0 + settings.task_boost  # "〜したい" is answered by a how-to page when the corpus says which those are
         passages = sorted(((int(pid), float(scores[pid]) * passage_boost(index, query, weights, int(pid), intent, settings))
@@ -359,6 +376,36 @@ def own_heading_terms(index: SearchIndex, pid: int) -> tuple[str, ...]:
             found = tuple(dict.fromkeys(analyzer.terms(heading))) if heading else ()
         cache[pid] = found
     return found
+
+
+_SUBJECT_CLAUSE = re.compile(r"^(.{1,40}?)(?:とは|は、|は|（)")
+
+
+def description_subject(index: SearchIndex, doc_index: int) -> frozenset[str]:
+    """The terms of what a page's description opens by naming (「Kubernetesは、…」 → kubernetes);
+    empty when it opens otherwise. Analyzed once per page, when first asked."""
+    cache = index.__dict__.setdefault("_description_subjects", {})
+    found = cache.get(doc_index)
+    if found is None:
+        analyzer = index.__dict__.get("_heading_analyzer")
+        match = _SUBJECT_CLAUSE.match(index.docs[doc_index].description.strip())
+        found = frozenset(analyzer.terms(match.group(1))) if analyzer is not None and match else frozenset()
+        cache[doc_index] = found
+    return found
+
+
+def subject_pages(index: SearchIndex) -> dict[frozenset[str], tuple[int, ...]]:
+    """Pages by what their description opens by naming (computed once per index, when first asked)."""
+    pages = index.__dict__.get("_subject_pages")
+    if pages is None:
+        grouped: dict[frozenset[str], list[int]] = {}
+        for doc_index in range(len(index.docs)):
+            subject = description_subject(index, doc_index)
+            if subject:
+                grouped.setdefault(subject, []).append(doc_index)
+        pages = {k: tuple(v) for k, v in grouped.items()}
+        index.__dict__["_subject_pages"] = pages
+    return pages
 
 
 def bind_heading_analyzer(index: SearchIndex, analyzer) -> None:
