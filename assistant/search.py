@@ -66,16 +66,16 @@ class SearchSettings:
     """Probability of answering at or above which the question counts as covered."""
     unknown_weight: float = 0.0
     """An unknown word's IDF counts this much in coverage: unknown words are no evidence either way."""
-    about_weights: tuple[float, ...] = (3.80, 0.07, 0.94, 0.93, 2.05, -3.39, 3.41, 0.35)
+    about_weights: tuple[float, ...] = (3.69, -0.46, 1.24, 0.91, 1.62, -3.40, 3.08, 0.85)
     """Logistic weights of the "about it, not a passing mention" model over ``about_features``:
     (probability of answering, the subject is in some heading, the subject's count in the best passage,
     how many passages hold the subject, heading match, an unknown name in the question, how much of
     the best heading a one-word question covers, the subject is in the best passage's heading path);
     fitted by
     scripts/calibrate.py on the tuning set (in-scope vs near-miss questions)."""
-    about_bias: float = -6.88
+    about_bias: float = -6.62
     """Bias of that model; with all weights 0 it falls back to the probability of answering alone."""
-    about_threshold: float = 0.4
+    about_threshold: float = 0.45
     """Probability at or above which a covered question is answered as "full"."""
     min_focus: float = 0.3
     """A one-word question ("ConfigMapの使い方") is "full" only when its word is at least this IDF share
@@ -308,7 +308,8 @@ def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, 
     own = [t for t in dict.fromkeys(terms) if t in index.scorer.vocab]
     focus = 1.0
     heading_terms = set(own_heading_terms(index, best))
-    if len(own) == 1 and heading_terms:
+    if len(own) == 1 and heading_terms and description_subject(index, docs[0].doc_index) != frozenset(own):
+        # (a page whose description opens by naming the word is about it, whatever the section)
         idf = {t: index.scorer.term_idf(t) for t in heading_terms}
         focus = sum(w for t, w in idf.items() if t in (query or set(terms))) / sum(idf.values())
     return (confidence, in_heading, count, spread, heading, float(unknown_name), focus, here), subject

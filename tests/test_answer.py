@@ -77,7 +77,7 @@ def test_the_passage_shown_first_answers_the_question_it_was_chosen_for(guide):
     first = guide.ask("Podとコンテナの違いは何ですか？").hits[0]
     assert first.doc_id == "pod-vs-container" and "違" in first.section
     enter = guide.ask("コンテナに入るには？")
-    assert enter.hits[0].section == "コンテナに入るには？"
+    assert "コンテナに入るには" in enter.hits[0].section
     assert enter.summary and "kubectl exec" in enter.summary[0].text
 
 
