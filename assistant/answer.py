@@ -153,7 +153,7 @@ TOPICLESS_WORDS = ("コマンド", "設定", "例", "設定例", "サンプル",
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])\s*")
-_MARKUP = re.compile(r"\*\*|__|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)
+_MARKUP = re.compile(r"\*\*|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)  # not "__": __start_kubectl is a name
 # A sentence opening with one of these leans on the one before it and cannot be quoted alone.
 _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|さらに|"
                         r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際|ほか|他に|前者|後者|上記|以下|下記)")
@@ -261,8 +261,10 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             value += settings.definition_bonus
         if found or position < len(settings.opening_bonus):
             scored.append((value, position, sentence, found))
-    if not scored:
-        return _fallback_summary(hits, wanted, weight, total, titles, settings)
+    if not scored:  # the first passage's opening is code or a table: its article's other shown passages
+        fallback = _fallback_summary(hits, wanted, weight, total, titles, settings)
+        opening = next((s for s in sentences(first.text) if quotable(s, settings)), "")
+        return fallback or ((SummaryLine(opening, first.rank),) if opening else ())
     if not any(item[3] for item in scored):  # no sentence holds a question word: the opening answers the heading
         return (SummaryLine(min(scored, key=lambda s: s[1])[2], first.rank),)
     # The opening answers the heading's question: quote it, then what it left out.
