@@ -124,16 +124,20 @@ class Assistant:
         """
         return self._analyze(question)[0]
 
-    def _analyze(self, question: str) -> tuple[list[str], bool]:
-        """The question's terms, and whether it names something in Latin letters that the guide never
-        uses and that is no typo of a word it does (Helm, Velero, kustomize)."""
+    def _analyze(self, question: str) -> tuple[list[str], bool, frozenset[str]]:
+        """The question's terms, whether it names something in Latin letters that the guide never uses
+        and that is no typo of a word it does (Helm, Velero, kustomize), and the terms it writes in
+        Latin letters."""
         vocab = self.index.scorer.vocab
         out: list[str] = []
         unknown_name = False
+        latin: set[str] = set()
         text = _TERMINAL_CODES.sub(" ", question[:MAX_QUESTION_CHARS])
         for token in question_tokens(self.analyzer.tokens(text, parts=True), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]
+            if _latin_name(token.surface):
+                latin.add(term)
             if term in vocab:
                 out.append(term)
                 continue
@@ -151,7 +155,9 @@ class Assistant:
             if corrected is None and _latin_name(token.surface) and not is_near_known(self.index, term):
                 unknown_name = True
             out.append(corrected or term)
-        return out, unknown_name
+            if corrected and _latin_name(token.surface):
+                latin.add(corrected)
+        return out, unknown_name, frozenset(latin)
 
     def expand(self, question: str, terms: list[str]) -> list[str]:
         """Concept words the question's phrases point to (corpus/concepts.yaml), known to the index."""
@@ -176,7 +182,7 @@ class Assistant:
         its terms, whether it follows up the conversation's topic, and the search result (None when
         there is nothing to search for)."""
         query = question.strip()
-        terms, unknown_name = self._analyze(query)
+        terms, unknown_name, latin = self._analyze(query)
         follow_up = False
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
             follow_up = True
@@ -187,7 +193,7 @@ class Assistant:
                         definition=asks_definition(query), extra=self.expand(query, terms), task=asks_task(query),
                         unknown_name=unknown_name, overview=asks_overview(query),
                         subject=frozenset(t for t in terms if t not in self._generic and t in self.index.scorer.vocab),
-                        settings=self.search_settings)
+                        latin=latin, settings=self.search_settings)
         return terms, follow_up, result
 
     def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:

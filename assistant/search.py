@@ -66,14 +66,14 @@ class SearchSettings:
     """Probability of answering at or above which the question counts as covered."""
     unknown_weight: float = 0.0
     """An unknown word's IDF counts this much in coverage: unknown words are no evidence either way."""
-    about_weights: tuple[float, ...] = (3.69, -0.46, 1.24, 0.91, 1.62, -3.40, 3.08, 0.85)
+    about_weights: tuple[float, ...] = (3.77, 0.02, 1.58, 0.16, 1.74, -3.51, 3.20, 0.85)
     """Logistic weights of the "about it, not a passing mention" model over ``about_features``:
     (probability of answering, the subject is in some heading, the subject's count in the best passage,
     how many passages hold the subject, heading match, an unknown name in the question, how much of
     the best heading a one-word question covers, the subject is in the best passage's heading path);
     fitted by
     scripts/calibrate.py on the tuning set (in-scope vs near-miss questions)."""
-    about_bias: float = -6.62
+    about_bias: float = -6.98
     """Bias of that model; with all weights 0 it falls back to the probability of answering alone."""
     about_threshold: float = 0.45
     """Probability at or above which a covered question is answered as "full"."""
@@ -167,7 +167,7 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
 def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | None = None,
            definition: bool = False, extra: list[str] | None = None, task: bool = False,
            unknown_name: bool = False, overview: bool = False, subject: frozenset[str] | None = None,
-           settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
+           latin: frozenset[str] | None = None, settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
     """Rank the articles for these terms and measure how well the best one covers them.
 
     ``prefer`` is the article a follow-up question most likely continues: it counts for more.
@@ -178,7 +178,8 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     question is judged on the question's own words. ``unknown_name`` says the question names something
     the guide never uses (a feature of the "about it" model). ``overview`` says it asks what something
     is or why one would use it: a page whose description opens by naming it (``subject``, the question's
-    topic words; by default its known words) is preferred."""
+    topic words; by default its known words) is preferred. ``latin`` are the terms the question writes
+    in Latin letters (names, for telling "about it" from "mentions it")."""
     scorer = index.scorer
     own_scores = scorer.get_scores(terms)
     scores = own_scores
@@ -238,7 +239,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
     probability = answer_probability(features, settings)
     graded, about, about_feats, mentions = grade(index, terms, tuple(ranked), probability, scores, unknown_name,
-                                                 query, settings)
+                                                 query, latin, settings)
     return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
                         graded, about_feats, about, mentions)
 
@@ -260,11 +261,16 @@ def _heading_vocabulary(index: SearchIndex) -> frozenset[str]:
     return cached
 
 
-def subject_of(index: SearchIndex, terms: list[str], settings: SearchSettings = DEFAULT_SEARCH) -> str | None:
-    """The question's subject: its rarest known word written in Latin letters or katakana (a name:
-    OpenShift, ConfigMap, オペレーター), if one is rare enough to name a topic."""
+def subject_of(index: SearchIndex, terms: list[str], latin: frozenset[str] | None = None,
+               settings: SearchSettings = DEFAULT_SEARCH) -> str | None:
+    """The question's subject: its rarest known name, if one is rare enough to name a topic. A name is
+    a word the question writes in Latin letters (OpenShift, ConfigMap, Operator), or a katakana word
+    that some heading of the corpus uses (サイドカー); everyday loanwords (アプリ, リリース) are not.
+    Without ``latin`` (the terms written in Latin letters), every Latin or katakana term counts."""
+    headings = _heading_vocabulary(index)
     names = [t for t in dict.fromkeys(terms) if t in index.scorer.vocab and _NAME.match(t)
-             and len(index.scorer.postings(t)[0]) <= settings.subject_max_passages]
+             and len(index.scorer.postings(t)[0]) <= settings.subject_max_passages
+             and (latin is None or t in latin or t in headings)]
     return max(names, key=index.scorer.term_idf) if names else None
 
 
@@ -283,7 +289,7 @@ def _count(text: str, surfaces: dict[str, str], term: str) -> int:
 
 
 def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], confidence: float,
-                   unknown_name: bool = False, query: set[str] | None = None,
+                   unknown_name: bool = False, query: set[str] | None = None, latin: frozenset[str] | None = None,
                    settings: SearchSettings = DEFAULT_SEARCH) -> tuple[tuple[float, ...], str | None]:
     """Features that tell a section about the question from a passing mention of its subject, and
     the subject. A guide that is about OpenShift has a heading with it and says it more than once;
@@ -294,7 +300,7 @@ def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, 
     total = sum(weights.values()) or 1.0
     path = set(index.section_terms(best)) | set(doc.title_terms)
     heading = sum(w for t, w in weights.items() if t in path) / total
-    subject = subject_of(index, terms, settings)
+    subject = subject_of(index, terms, latin, settings)
     if subject is None:
         in_heading, count, spread, here = 1.0, 1.0, 1.0, 1.0
     else:
@@ -324,14 +330,15 @@ def about_probability(features: tuple[float, ...], settings: SearchSettings = DE
 
 
 def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], confidence: float, scores: np.ndarray,
-          unknown_name: bool = False, query: set[str] | None = None, settings: SearchSettings = DEFAULT_SEARCH) -> tuple[str, float, tuple[float, ...], tuple[tuple[int, float], ...]]:
+          unknown_name: bool = False, query: set[str] | None = None, latin: frozenset[str] | None = None,
+          settings: SearchSettings = DEFAULT_SEARCH) -> tuple[str, float, tuple[float, ...], tuple[tuple[int, float], ...]]:
     """(coverage grade, probability of "about it", its features, the passages mentioning the subject).
 
     "full": a section is about the question. "mention": the guide only mentions the question's
     subject in passing (its passages are listed). "none": nothing in the guide is about it."""
     if not docs:
         return NONE, 0.0, (), ()
-    features, subject = about_features(index, terms, docs, confidence, unknown_name, query, settings)
+    features, subject = about_features(index, terms, docs, confidence, unknown_name, query, latin, settings)
     about = about_probability(features, settings)
     focused = features[6] >= settings.min_focus
     if confidence >= settings.answer_threshold and about >= settings.about_threshold and focused:
