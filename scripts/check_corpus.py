@@ -194,47 +194,71 @@ def _node_line(root: yaml.Node, path: Iterable, unexpected: str | None) -> int:
     return line
 
 
-def check_manifests(articles: list[Article], version: str = SCHEMA_VERSION) -> list[Finding]:
-    import kubernetes_validate as kv
-    from kubernetes_validate.utils import SchemaNotFoundError, ValidationError
+@dataclass(frozen=True)
+class Manifest:
+    """One YAML document of a code block that is an object (it has apiVersion and kind)."""
 
-    findings: list[Finding] = []
+    path: str
+    line: int  # file line where the document starts
+    first_line: int  # file line of the block's first line (node lines count from here)
+    node: yaml.Node
+    data: dict
+
+    @property
+    def api_version(self) -> str:
+        return self.data["apiVersion"]
+
+    @property
+    def kind(self) -> str:
+        return self.data["kind"]
+
+
+def manifests(articles: list[Article]) -> tuple[list[Manifest], list[Finding]]:
+    """Every object in the ```yaml blocks (multi-document blocks too), and blocks that are not YAML."""
+    found: list[Manifest] = []
+    broken: list[Finding] = []
     for article in articles:
         for block in article.blocks:
             if block.lang not in ("yaml", "yml"):
                 continue
-            text = "\n".join(block.lines)
             try:
-                nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+                nodes = list(yaml.compose_all("\n".join(block.lines), Loader=yaml.SafeLoader))
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
-                line = block.line + (mark.line if mark else 0)
-                findings.append(Finding(block.path, line, "manifests", f"YAML として読めません: {exc}"))
+                broken.append(Finding(block.path, block.line + (mark.line if mark else 0), "manifests",
+                                      f"YAML として読めません: {exc}"))
                 continue
             for node in nodes:
                 if node is None:
                     continue
                 data = yaml.SafeLoader("").construct_document(node)
-                if not (isinstance(data, dict) and isinstance(data.get("apiVersion"), str)
-                        and isinstance(data.get("kind"), str)):
-                    continue  # a fragment, not an object
-                api_version, kind = data["apiVersion"], data["kind"]
-                start = block.line + node.start_mark.line
-                if is_other_tool(api_version, kind):
-                    continue
-                try:
-                    kv.validate(data, version, strict=True)
-                except ValidationError as exc:
-                    unexpected = re.search(r"\('([^']+)' was unexpected\)", exc.message)
-                    line = block.line + _node_line(node, exc.path, unexpected.group(1) if unexpected else None)
-                    where = ".".join(str(p) for p in exc.path) or "(先頭)"
-                    findings.append(Finding(block.path, line, "manifests",
-                                            f"{kind} ({api_version}) が Kubernetes {exc.version} のスキーマに合いません: "
-                                            f"{where}: {exc.message}"))
-                except SchemaNotFoundError:
-                    findings.append(Finding(block.path, start, "manifests",
-                                            f"{kind} ({api_version}) は Kubernetes {version} にありません"
-                                            "（apiVersion が古いか誤り。別のツールのものなら OTHER_TOOL_GROUPS に追加）"))
+                if (isinstance(data, dict) and isinstance(data.get("apiVersion"), str)
+                        and isinstance(data.get("kind"), str)):  # anything else is a fragment
+                    found.append(Manifest(block.path, block.line + node.start_mark.line, block.line, node, data))
+    return found, broken
+
+
+def check_manifests(articles: list[Article], version: str = SCHEMA_VERSION) -> list[Finding]:
+    import kubernetes_validate as kv
+    from kubernetes_validate.utils import SchemaNotFoundError, ValidationError
+
+    objects, findings = manifests(articles)
+    for obj in objects:
+        if is_other_tool(obj.api_version, obj.kind):
+            continue
+        try:
+            kv.validate(obj.data, version, strict=True)
+        except ValidationError as exc:
+            unexpected = re.search(r"\('([^']+)' was unexpected\)", exc.message)
+            line = obj.first_line + _node_line(obj.node, exc.path, unexpected.group(1) if unexpected else None)
+            where = ".".join(str(p) for p in exc.path) or "(先頭)"
+            findings.append(Finding(obj.path, line, "manifests",
+                                    f"{obj.kind} ({obj.api_version}) が Kubernetes {exc.version} のスキーマに合いません: "
+                                    f"{where}: {exc.message}"))
+        except SchemaNotFoundError:
+            findings.append(Finding(obj.path, obj.line, "manifests",
+                                    f"{obj.kind} ({obj.api_version}) は Kubernetes {version} にありません"
+                                    "（apiVersion が古いか誤り。別のツールのものなら OTHER_TOOL_GROUPS に追加）"))
     return findings
 
 
@@ -541,6 +565,8 @@ BOX_CHARS = re.compile(r"[\u2500-\u257f]")
 _LEFT_SIDE = set("│┃║├┝┠┣╟╠┼╋╬")
 _RIGHT_SIDE = set("│┃║┤┥┨┫╢╣┼╋╬")
 _TOP = set("─━═┬┴┼┯┷╤╧╪")
+_TOP_LEFT, _TOP_RIGHT = set("┌┏╔"), set("┐┓╗")
+_BOTTOM_LEFT, _BOTTOM_RIGHT = set("└┗╚"), set("┘┛╝")
 
 
 def _cells(line: str) -> list[str]:
@@ -582,12 +608,13 @@ def diagram_problems(lines: tuple[str, ...] | list[str]) -> list[tuple[int, str]
     rows = [_cells(line) for line in lines]
     for top, row in enumerate(rows):
         for left, ch in enumerate(row):
-            if ch not in "┌┏╔":
+            if ch not in _TOP_LEFT:
                 continue
-            right = left + 1
-            while _at(row, right) in _TOP:
+            right = left + 1  # the top edge may carry a label: ┌─ コントロールプレーン ───┐
+            while right < len(row) and row[right] not in _TOP_RIGHT | _TOP_LEFT:
                 right += 1
-            if _at(row, right) not in "┐┓╗" or top + 1 >= len(rows) or _at(rows[top + 1], left) not in _LEFT_SIDE:
+            if (_at(row, right) not in _TOP_RIGHT or _at(row, left + 1) not in _TOP or top + 1 >= len(rows)
+                    or _at(rows[top + 1], left) not in _LEFT_SIDE):
                 continue  # a connector (┌──▶, ┌──┴──┐ over arrows), not a box
             problems.extend(_box_problems(rows, top, left, right))
     return problems
@@ -598,14 +625,14 @@ def _box_problems(rows: list[list[str]], top: int, left: int, right: int) -> lis
     for r in range(top + 1, len(rows)):
         row = rows[r]
         lc, rc = _at(row, left), _at(row, right)
-        if lc in "└┗╚":
-            if rc in "┘┛╝" and all(_at(row, c) in _TOP for c in range(left + 1, right)):
+        if lc in _BOTTOM_LEFT:
+            if rc in _BOTTOM_RIGHT:
                 return []
-            found = next((c for c in range(left + 1, len(row)) if row[c] in "┘┛╝"), None)
+            found = next((c for c in range(left + 1, len(row)) if row[c] in _BOTTOM_RIGHT), None)
             where = f"{found + 1} 桁目にあります" if found is not None else "見つかりません"
             return [(r, f"箱の下端の ┘ が上端の ┐（{right + 1} 桁目）と揃っていません（┘ は {where}）")]
         if lc not in _LEFT_SIDE:
-            near = _near(row, left, _LEFT_SIDE | set("└┗╚"))
+            near = _near(row, left, _LEFT_SIDE | _BOTTOM_LEFT)
             where = f"{near + 1} 桁目にあります" if near is not None else "ありません"
             return [(r, f"箱の左の縦線が上端の ┌（{left + 1} 桁目）と揃っていません（この行の縦線は {where}）")]
         if rc not in _RIGHT_SIDE:
