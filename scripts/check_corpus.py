@@ -613,8 +613,10 @@ def diagram_problems(lines: tuple[str, ...] | list[str]) -> list[tuple[int, str]
             right = left + 1  # the top edge may carry a label: ┌─ コントロールプレーン ───┐
             while right < len(row) and row[right] not in _TOP_RIGHT | _TOP_LEFT:
                 right += 1
-            if (_at(row, right) not in _TOP_RIGHT or _at(row, left + 1) not in _TOP or top + 1 >= len(rows)
-                    or _at(rows[top + 1], left) not in _LEFT_SIDE):
+            if _at(row, right) not in _TOP_RIGHT or _at(row, left + 1) not in _TOP or top + 1 >= len(rows):
+                continue
+            below = rows[top + 1]
+            if _at(below, left) not in _LEFT_SIDE and _at(below, right) not in _RIGHT_SIDE:
                 continue  # a connector (┌──▶, ┌──┴──┐ over arrows), not a box
             problems.extend(_box_problems(rows, top, left, right))
     return problems
