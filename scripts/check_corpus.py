@@ -666,7 +666,8 @@ def check_diagrams(articles: list[Article]) -> list[Finding]:
 
 WEAK_OPENINGS = ("これ", "それ", "その", "この", "こう", "そこで", "また", "ただし")
 _HOW_TO = re.compile(r"(?:には|方法は)[？?]\s*$|するには|したい")
-_QUESTION = re.compile(r"[？?](?:\s*[（(][^（）()]*[）)])?$")  # a short （-f） may follow the question mark
+_QUESTION_TAIL = re.compile(r"\s*[（(][^（）()]*[）)]$")  # a short （-f） may follow the question mark
+_QUESTION = re.compile(r"[？?](?:\s*[（(][^（）()]*[）)])?$")
 _NOT_PROSE = re.compile(r"^\s*(?:#|\||[-*+]\s|\d+[.)]\s|>|<|!\[)")
 
 
@@ -677,16 +678,14 @@ def _plain_start(sentence: str) -> str:
 def check_answer_first(articles: list[Article]) -> list[Finding]:
     findings: list[Finding] = []
     for article in articles:
-        prose = list(_prose(article))
-        for k, (number, line) in enumerate(prose):
+        for number, line in _prose(article):
             if not line.startswith("## "):
                 continue
             heading = line[3:].strip()
+            question = _QUESTION_TAIL.sub("", heading)  # 「ログを追いかけるには？（-f）」 asks 「…には？」
             if not _QUESTION.search(heading):
                 findings.append(Finding(article.path, number, "answer-first",
                                         f"見出し「{heading}」が質問の形（？で終わる）になっていません"))
-            # The first paragraph right after the heading.
-            following = [(n, text) for n, text in prose[k + 1:]]
             index = next((j for j in range(number, len(article.lines)) if article.lines[j].strip()), None)
             if index is None:
                 continue
@@ -695,21 +694,20 @@ def check_answer_first(articles: list[Article]) -> list[Finding]:
                                         f"「{heading}」の直後が文ではありません。最初の1〜2文で答えてから、"
                                         "コード・表・箇条書きを続けてください"))
                 continue
-            paragraph = []
-            for n, text in following:
-                if n - 1 < index:
-                    continue
-                if not text.strip() or n - 1 in article.in_code:
+            paragraph: list[str] = []
+            for j in range(index, len(article.lines)):
+                text = article.lines[j]
+                if not text.strip() or j in article.in_code or text.startswith("#"):
                     break
                 paragraph.append(text.strip())
-            first = _SENTENCE_END.split(" ".join(paragraph))[0]
-            opening = _plain_start(first)
-            weak = next((w for w in WEAK_OPENINGS if opening.startswith(w)), None)
+            joined = " ".join(paragraph)
+            first = _SENTENCE_END.split(joined)[0]
+            weak = next((w for w in WEAK_OPENINGS if _plain_start(first).startswith(w)), None)
             if weak:
                 findings.append(Finding(article.path, index + 1, "answer-first",
                                         f"「{heading}」の最初の文が「{weak}」で始まっています。前の文に頼らず、"
                                         f"概念の名前から答えてください: {first[:40]}"))
-            if _HOW_TO.search(heading) and not re.search(r"`[^`]+`", " ".join(paragraph)):
+            if _HOW_TO.search(question) and not re.search(r"`[^`]+`", joined):
                 findings.append(Finding(article.path, index + 1, "answer-first",
                                         f"やり方を聞く見出し「{heading}」の最初の段落にコマンド（`kubectl …` などのインラインコード）がありません"))
     return findings
