@@ -98,7 +98,10 @@ def test_a_line_marked_for_a_newer_kubectl_is_skipped_with_its_reason(tmp_path):
     kubectl, minor = check_corpus.local_kubectl()
     [result] = check_corpus.run_kubectl_lines(check_corpus.kubectl_lines([article]), kubectl, minor)
     assert result.ok and result.skipped == f"kubectl 1.99 以降向け（手元は 1.{minor}）"
-    assert check_corpus.check_kubectl([article]) == []
+    skipped: list[str] = []
+    assert check_corpus.check_kubectl([article], skipped) == []
+    assert skipped == [f"planted.md:{line_of(article, '--no-such-flag-yet')}: kubectl 1.99 以降向け（手元は 1.{minor}）: "
+                       "kubectl get pods --no-such-flag-yet   # kubectl 1.99 以降"]
 
 
 @needs_kubectl
