@@ -37,3 +37,12 @@ def line_of(article: Article, needle: str, nth: int = 1) -> int:
 def listing(findings: list[Finding]) -> str:
     """Findings as the writer sees them, one ``file:line: message`` per line."""
     return "\n" + "\n".join(str(f) for f in findings)
+
+
+def plant_in_guide(tmp_path: Path, article: Article, line: int, new_text: str) -> Article:
+    """A copy of a guide article with its file line ``line`` (1-based) replaced: a mistake planted in real text."""
+    lines = list(article.lines)
+    lines[line - 1] = new_text
+    path = tmp_path / Path(article.path).name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return check_corpus.read_article(path, shown=article.path)
