@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from _helpers import REPO, check_corpus, guide_articles, line_of, listing, plant
+from _helpers import check_corpus, guide_articles, line_of, listing, plant
 from conftest import article, run_cli, write_corpus
 
 GOOD = """┌─ コントロールプレーン ─────┐     ┌──────────────┐
