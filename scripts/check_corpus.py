@@ -12,8 +12,9 @@ The checks (names for ``--only``):
 - ``manifests``: every Kubernetes object in a ```yaml block is validated strictly (unknown fields are
   errors) with kubernetes-validate against :data:`SCHEMA_VERSION`. Objects of other tools (their
   apiVersion group is in :data:`OTHER_TOOL_GROUPS`) and kubeconfig files are skipped by name.
-- ``kubectl``: every ``kubectl …`` / ``$ kubectl …`` line of a code block is parsed by the real kubectl
-  against a kubeconfig whose server is unreachable; unknown commands and flags and removed syntax fail.
+- ``kubectl``: every ``kubectl …`` / ``$ kubectl …`` line of a code block, and every inline code span of
+  the prose that is a kubectl command, is parsed by the real kubectl against a kubeconfig whose server
+  is unreachable; unknown commands and flags and removed syntax fail.
   ``# kubectl 1.NN 以降`` at the end of a line skips it where the local kubectl is older; ``# エラーになる``
   marks a line that is shown because kubectl rejects it (the check then insists that it does).
 - ``versions``: the front matter says ``kubernetes: "1.34"`` and ``checked: YYYY-MM-DD``, and no sentence
@@ -343,8 +344,9 @@ def split_command(text: str) -> list[list[str]]:
     return [c for c in commands if c]
 
 
-def kubectl_lines(articles: list[Article]) -> list[KubectlLine]:
-    """Every kubectl command in the code blocks (``kubectl …`` or ``$ kubectl …``), with its file line."""
+def kubectl_lines(articles: list[Article], inline: bool = True) -> list[KubectlLine]:
+    """Every kubectl command in the code blocks (``kubectl …`` or ``$ kubectl …``), with its file line,
+    and (``inline``) every inline code span of the prose that is a kubectl command."""
     out: list[KubectlLine] = []
     for article in articles:
         for block in article.blocks:
@@ -369,6 +371,31 @@ def kubectl_lines(articles: list[Article]) -> list[KubectlLine]:
                     if words[0] == "kubectl":
                         out.append(KubectlLine(block.path, block.line + first, stripped, tuple(words[1:]),
                                                int(newer.group(1)) if newer else None, expect_error))
+        if inline:
+            out.extend(_inline_kubectl(article))
+    return sorted(out, key=lambda line: (line.path, line.line))
+
+
+# In prose the marks are words: 「kubectl 1.34 から（以降）」 anywhere in the paragraph says which kubectl a
+# span needs; 「1.31 で削除」 or kubectl's own "not supported anymore" in the span's sentence says it is shown
+# because kubectl rejects it (plain 削除 or エラー is not enough: 「Namespace を削除する」).
+_PROSE_NEWER = re.compile(r"kubectl\s*v?1\.(\d+)\s*(?:以降|から)")
+_PROSE_ERROR = re.compile(r"1\.\d+\s*で削除|not supported anymore")
+_INLINE_KUBECTL = re.compile(r"`(kubectl\s[^`]+)`")
+
+
+def _inline_kubectl(article: Article) -> list[KubectlLine]:
+    out: list[KubectlLine] = []
+    for number, text in _prose(article):
+        if text.startswith("#"):
+            continue
+        newer = _PROSE_NEWER.search(text)
+        for match in _INLINE_KUBECTL.finditer(text):
+            expect_error = bool(_PROSE_ERROR.search(_sentence_at(text, match.start())))
+            for words in split_command(match.group(1)):
+                if words[0] == "kubectl":
+                    out.append(KubectlLine(article.path, number, match.group(1), tuple(words[1:]),
+                                           int(newer.group(1)) if newer else None, expect_error))
     return out
 
 

@@ -38,6 +38,21 @@ def test_lines_are_found_in_bash_and_console_blocks_with_continuations_joined(tm
     ]
 
 
+def test_inline_commands_of_the_prose_are_found_with_their_marks_in_words(tmp_path):
+    body = ("## ログを見るには？\n\nログを見るには `kubectl logs <Pod名>` を実行します。\n\n"
+            "古い書き方（`kubectl exec web ls`）は kubectl 1.31 で削除されました。`kubectl exec web -- ls` を使います。\n\n"
+            "kubectl 1.34 からは `kubectl autoscale deployment web --cpu=70%` と書きます。\n")
+    article = plant(tmp_path, body)
+    found = [(l.line, l.args, l.needs_minor, l.expect_error) for l in check_corpus.kubectl_lines([article])]
+    assert found == [
+        (line_of(article, "ログを見るには `"), ("logs", "<Pod名>"), None, False),
+        (line_of(article, "古い書き方"), ("exec", "web", "ls"), None, True),
+        (line_of(article, "古い書き方"), ("exec", "web", "--", "ls"), None, False),
+        (line_of(article, "1.34 から"), ("autoscale", "deployment", "web", "--cpu=70%"), 34, False),
+    ]
+    assert check_corpus.kubectl_lines([article], inline=False) == []
+
+
 def test_a_newer_kubectl_mark_and_an_expected_error_mark_are_read(tmp_path):
     article = plant(tmp_path, "```bash\nkubectl get pods --newflag   # kubectl 1.99 以降\n"
                               "kubectl exec web ls   # エラーになる（1.31 で削除）\n```\n")
@@ -90,6 +105,19 @@ def test_removed_syntax_unknown_flags_and_commands_fail_with_file_and_line(tmp_p
     assert "unknown flag: --all-namespace" in findings[1].message
     assert "unknown shorthand flag: 'Z'" in findings[2].message
     assert 'unknown command "gett"' in findings[3].message
+
+
+@needs_kubectl
+def test_prose_calling_a_removed_form_merely_deprecated_fails(tmp_path):
+    """The issue's first finding: the guide called `kubectl exec web ls` deprecated; kubectl 1.31 removed it."""
+    body = ("## 区切りの -- は何？\n\n`--` は kubectl のオプションとの区切りです。"
+            "`--` を付けない古い書き方（`kubectl exec web ls`）は非推奨になっているので、必ず `--` を付けましょう。\n")
+    article = plant(tmp_path, body)
+    findings = check_corpus.check_kubectl([article])
+    assert [f.line for f in findings] == [line_of(article, "古い書き方")], listing(findings)
+    assert "not supported anymore" in findings[0].message
+    fixed = plant(tmp_path, body.replace("非推奨になっているので", "kubectl 1.31 で削除されたので"), "fixed.md")
+    assert check_corpus.check_kubectl([fixed]) == []
 
 
 @needs_kubectl

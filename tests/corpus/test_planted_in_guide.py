@@ -46,7 +46,7 @@ def test_a_misspelt_field_in_a_guide_manifest_is_caught(tmp_path, article, line)
 
 
 def _first_kubectl_line(article):
-    lines = check_corpus.kubectl_lines([article])
+    lines = check_corpus.kubectl_lines([article], inline=False)
     return lines[0].line if lines else None
 
 
@@ -59,7 +59,7 @@ def test_an_unknown_flag_added_to_a_guide_command_is_caught(tmp_path, article, l
     text = article.lines[line - 1]
     planted = plant_in_guide(tmp_path, article, line, re.sub(r"(kubectl\s+\S+)", r"\1 --no-such-flag", text, count=1))
     kubectl, minor = check_corpus.local_kubectl()
-    mine = [l for l in check_corpus.kubectl_lines([planted]) if l.line == line]
+    mine = [l for l in check_corpus.kubectl_lines([planted], inline=False) if l.line == line]
     results = [r for r in check_corpus.run_kubectl_lines(mine, kubectl, minor) if not r.skipped]
     assert results and all(not r.ok and "unknown flag: --no-such-flag" in r.output for r in results)
 
