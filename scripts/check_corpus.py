@@ -114,6 +114,8 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([^`\s]*)")
 
 
 def read_article(path: Path, shown: str | None = None) -> Article:
+    """Read one Markdown file: front matter, numbered lines and fenced code blocks (a broken front matter
+    is kept as ``problem`` instead of raising)."""
     text = path.read_text("utf-8").replace("\r\n", "\n")
     lines = text.split("\n")
     shown = shown or _shown(path)
@@ -240,6 +242,7 @@ def manifests(articles: list[Article]) -> tuple[list[Manifest], list[Finding]]:
 
 
 def check_manifests(articles: list[Article], version: str = SCHEMA_VERSION) -> list[Finding]:
+    """Validate every object strictly against ``version``'s schema; point each error at the offending key."""
     import kubernetes_validate as kv
     from kubernetes_validate.utils import SchemaNotFoundError, ValidationError
 
@@ -547,6 +550,7 @@ def _stamp_minor(meta: dict) -> int | None:
 
 
 def check_versions(articles: list[Article]) -> list[Finding]:
+    """Front-matter stamp present and well-formed; no unexplained version older than the supported window."""
     findings: list[Finding] = []
     for article in articles:
         stamp_line = next((i + 1 for i, l in enumerate(article.lines[:article.body_start])
@@ -676,6 +680,7 @@ def _box_problems(rows: list[list[str]], top: int, left: int, right: int) -> lis
 
 
 def check_diagrams(articles: list[Article]) -> list[Finding]:
+    """Boxes of every ```text diagram line up; box drawings outside a ```text block are reported."""
     findings: list[Finding] = []
     for article in articles:
         for block in article.blocks:
@@ -706,6 +711,7 @@ def _plain_start(sentence: str) -> str:
 
 
 def check_answer_first(articles: list[Article]) -> list[Finding]:
+    """Question headings, openings that stand on their own, and commands inline in how-to openings."""
     findings: list[Finding] = []
     for article in articles:
         for number, line in _prose(article):
@@ -753,6 +759,7 @@ CHECK_FUNCTIONS: dict[str, Callable[[list[Article]], list[Finding]]] = {
 
 def run_checks(paths: Iterable[Path] | None = None, only: Iterable[str] = CHECKS,
                skipped: list[str] | None = None) -> list[Finding]:
+    """Run the named checks over the files (default corpus/*.md); findings sorted by file and line."""
     articles = [read_article(p) for p in guide_files(paths)]
     findings = [Finding(a.path, 1, "front-matter", a.problem) for a in articles if a.problem]
     for name in only:
