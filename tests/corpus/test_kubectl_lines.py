@@ -144,3 +144,16 @@ def test_a_line_that_would_run_forever_is_stopped_and_counts_as_parsed(tmp_path)
     # `kubectl proxy` never talks to the server: it parses, then serves until it is stopped.
     article = plant(tmp_path, "```bash\nkubectl proxy --port=0\nkubectl get pods --watch\n```\n")
     assert check_corpus.check_kubectl([article]) == []
+
+
+def test_without_kubectl_the_check_reports_nothing_and_the_script_says_why(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no kubectl here
+    assert check_corpus.local_kubectl() == (None, None)
+    article = plant(tmp_path, "```bash\nkubectl exec web ls\n```\n")
+    assert check_corpus.check_kubectl([article]) == []
+    proc = subprocess.run([sys.executable, str(check_corpus.__file__), str(tmp_path / "planted.md"), "--only", "kubectl"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "kubectl が PATH にないため" in proc.stderr
