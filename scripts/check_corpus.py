@@ -524,7 +524,7 @@ def check_kubectl(articles: list[Article], skipped: list[str] | None = None) -> 
 
 # A Kubernetes version in text: v1.30(.4), or 1.30 after a product name or before a word that dates it.
 _VERSION = re.compile(
-    r"(?<![\w.])v1\.(?P<v>\d{1,2})(?![\d])"
+    r"(?<![\w.:/@-])v1\.(?P<v>\d{1,2})(?![\d])"  # not an image tag (myapp:v1.2)
     r"|(?:Kubernetes|kubernetes|k8s|K8s|kubectl|kubeadm|kubelet|EKS|GKE|AKS|バージョン)\s*v?1\.(?P<p>\d{1,2})(?!\d)"
     r"|(?<![\w.:/-])1\.(?P<b>[1-4]\d)(?!\d)(?=(?:\.\d+)?\s*(?:以降|以前|から|まで|系|では|で|の時点|時点|未満|より))")
 # Words by which a sentence says why it names an old version (history, not the present).
@@ -599,8 +599,8 @@ BOX_CHARS = re.compile(r"[\u2500-\u257f]")
 _LEFT_SIDE = set("│┃║├┝┠┣╟╠┼╋╬")
 _RIGHT_SIDE = set("│┃║┤┥┨┫╢╣┼╋╬")
 _TOP = set("─━═┬┴┼┯┷╤╧╪")
-_TOP_LEFT, _TOP_RIGHT = set("┌┏╔"), set("┐┓╗")
-_BOTTOM_LEFT, _BOTTOM_RIGHT = set("└┗╚"), set("┘┛╝")
+_TOP_LEFT, _TOP_RIGHT = set("┌┏╔╭"), set("┐┓╗╮")
+_BOTTOM_LEFT, _BOTTOM_RIGHT = set("└┗╚╰"), set("┘┛╝╯")
 
 
 def _cells(line: str) -> list[str]:

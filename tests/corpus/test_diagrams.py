@@ -64,6 +64,12 @@ def test_a_broken_left_edge_of_an_inner_box_fails(tmp_path):
     assert "左の縦線" in findings[0].message
 
 
+def test_rounded_boxes_are_checked_too(tmp_path):
+    assert check_corpus.check_diagrams([_diagram(tmp_path, "╭──────╮\n│ Pod  │\n╰──────╯")]) == []
+    findings = check_corpus.check_diagrams([_diagram(tmp_path, "╭──────╮\n│ Pod   │\n╰──────╯")])
+    assert len(findings) == 1 and "右の縦線" in findings[0].message
+
+
 def test_an_unclosed_box_fails(tmp_path):
     findings = check_corpus.check_diagrams([_diagram(tmp_path, "┌────┐\n│ Pod│\n│    │")])
     assert len(findings) == 1 and "閉じていません" in findings[0].message

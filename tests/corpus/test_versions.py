@@ -60,6 +60,7 @@ def test_an_old_version_in_command_output_fails(tmp_path):
     "kubectl 1.30 以前は creationTimestamp: null が出力されていました。",
     "ノードは v1.32.3 と v1.34.1 が混在しても動きます。",
     "nginx:1.27 のイメージを使い、約1.5倍のメモリを見込みます。",
+    "イメージ myapp:v1.2 を registry.example.com/team/app:v1.0 から取得します。",
 ])
 def test_a_dated_statement_a_version_in_the_window_or_an_image_tag_passes(tmp_path, sentence):
     article = plant(tmp_path, f"## 何？\n\n{sentence}\n")
