@@ -245,6 +245,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
 
 
 _NAME = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")
+_DOMAIN = frozenset({"kubernetes", "kubectl"})  # the assistant's domain itself names no topic (kube-scheduler → kube)
 
 
 def _heading_vocabulary(index: SearchIndex) -> frozenset[str]:
@@ -268,7 +269,7 @@ def subject_of(index: SearchIndex, terms: list[str], latin: frozenset[str] | Non
     that some heading of the corpus uses (サイドカー); everyday loanwords (アプリ, リリース) are not.
     Without ``latin`` (the terms written in Latin letters), every Latin or katakana term counts."""
     headings = _heading_vocabulary(index)
-    names = [t for t in dict.fromkeys(terms) if t in index.scorer.vocab and _NAME.match(t)
+    names = [t for t in dict.fromkeys(terms) if t in index.scorer.vocab and _NAME.match(t) and t not in _DOMAIN
              and len(index.scorer.postings(t)[0]) <= settings.subject_max_passages
              and (latin is None or t in latin or t in headings)]
     return max(names, key=index.scorer.term_idf) if names else None
