@@ -389,12 +389,15 @@ def highlight_markdown(markdown: str, surfaces: tuple[str, ...]) -> str:
 
 def choose_hits(result: SearchResult, k: int) -> list[tuple[int, float]]:
     """(pid, score) to show, best first: the best passage of each of the best articles (scored as its
-    article), then, when fewer articles than ``k`` match, their next best passages."""
+    article, in the articles' order), then, when fewer articles than ``k`` match, their next best
+    passages. The first is always the best article's answering passage: article scores and passage
+    scores are not on one scale, so they are never sorted together."""
     chosen = [(d.best_passage, d.score) for d in result.docs[:k]]
     if len(chosen) < k:
         rest = sorted((p for d in result.docs for p in d.passages[1:]), key=lambda p: -p[1])
-        chosen.extend(rest[: k - len(chosen)])
-    return sorted(chosen, key=lambda p: -p[1])
+        for pid, score in rest[: k - len(chosen)]:
+            chosen.append((pid, min(score, chosen[-1][1])))  # shown scores stay in the order shown
+    return chosen
 
 
 def make_hits(index: SearchIndex, picks: list[tuple[int, float]], terms: list[str]) -> list[Hit]:
