@@ -29,7 +29,7 @@ _ESCAPE_SEQUENCE = re.compile(
 # U+FEFF); and lone surrogates, which no terminal can show.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
                       "\ud800-\udfff]")
-_LINE_BREAK = re.compile("\r\n|[\r\u2028\u2029\x85]")
+_LINE_BREAK = re.compile("\r\n|[\u2028\u2029]")
 _SPACE_RUN = re.compile(r"\s+")
 
 
