@@ -98,7 +98,7 @@ def _version() -> str:
     return __version__
 
 
-def _merge_corpus(args: argparse.Namespace, top: argparse.Namespace | None = None) -> tuple[list[Path] | None, str | None]:
+def _merge_corpus(args: argparse.Namespace) -> tuple[list[Path] | None, str | None]:
     corpus = getattr(args, "corpus", None)
     base_url = getattr(args, "base_url", None)
     return corpus, base_url
@@ -129,10 +129,10 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _open(corpus: list[Path] | None, base_url: str | None, use_cache: bool = True):
+def _open(corpus: list[Path] | None, base_url: str | None, rebuild: bool = False):
     from .engine import Assistant
     return Assistant.open(corpus, base_url, progress=ProgressBar(),
-                          notify=lambda m: _err(one_line(m, NOTICE_LIMIT) + "\n"), use_cache=use_cache)
+                          notify=lambda m: _err(one_line(m, NOTICE_LIMIT) + "\n"), rebuild=rebuild)
 
 
 # --- output ----------------------------------------------------------------------------------------
@@ -236,16 +236,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    assistant = _open(*_merge_corpus(args), use_cache=not args.rebuild)
-    if args.rebuild:
-        from .index import cache_key, default_cache_dir, save_index
-        from .corpus import fingerprint_files
-        folder = default_cache_dir() / f"index-{cache_key(fingerprint_files(assistant.corpus_paths), assistant.analyzer.settings, args.base_url)}"
-        try:
-            save_index(assistant.index, folder)
-            assistant.index.stats.cache_path = str(folder)
-        except OSError as exc:
-            _err(f"索引を {folder} に保存できません（{exc.strerror or exc}）。\n")
+    assistant = _open(*_merge_corpus(args), rebuild=args.rebuild)  # the same cache entry point as ask
     stats = assistant.index.stats
     elapsed = time.perf_counter() - started
     _out(f"文書数: {stats.documents}")
@@ -255,7 +246,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         _out(f"時間: {elapsed:.2f} 秒（キャッシュから読み込み。作成時は {stats.build_seconds:.2f} 秒）")
     else:
         _out(f"時間: {elapsed:.2f} 秒（作成 {stats.build_seconds:.2f} 秒）")
-    _out(f"キャッシュ: {stats.cache_path or '保存なし（メモリ上のみ）'}")
+    _out(f"キャッシュ: {shown_path(stats.cache_path) if stats.cache_path else '保存なし（メモリ上のみ）'}")
     if assistant.index.problems:
         _out(f"読み飛ばしたファイル: {len(assistant.index.problems)} 件（標準エラーに表示）")
     return EXIT_OK
