@@ -191,16 +191,21 @@ def test_front_matter_without_anchors_still_reads_quoted_ampersands():
 
 def test_a_corpus_nested_1200_levels_deep_loads(tmp_path):
     root = write_corpus(tmp_path / "c", dict(SMALL))
-    deep = str(root)
+    folders = [str(root)]
     for _ in range(1200):  # os.makedirs and Path.mkdir(parents=True) recurse
-        deep += "/d"
-        os.mkdir(deep)
-    Path(deep, "deep.md").write_text(article("deep", "深い記事", "## 深いとは？\n\n深い階層のジャーナル記事です。"), "utf-8")
-    corpus = load_corpus([root])
-    assert "深い記事" in [d.title for d in corpus.documents]
-    proc = run_cli("ask", "深い階層のジャーナル", "--corpus", str(root), timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    assert "深い記事" in proc.stdout
+        folders.append(folders[-1] + "/d")
+        os.mkdir(folders[-1])
+    Path(folders[-1], "deep.md").write_text(article("deep", "深い記事", "## 深いとは？\n\n深い階層のジャーナル記事です。"), "utf-8")
+    try:
+        corpus = load_corpus([root])
+        assert "深い記事" in [d.title for d in corpus.documents]
+        proc = run_cli("ask", "深い階層のジャーナル", "--corpus", str(root), timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert "深い記事" in proc.stdout
+    finally:  # shutil.rmtree recurses too: pytest could not clean this up
+        os.unlink(Path(folders[-1], "deep.md"))
+        for folder in reversed(folders[1:]):
+            os.rmdir(folder)
 
 
 def test_two_files_with_the_same_id_are_named_and_each_opens_its_own_text(tmp_path):
