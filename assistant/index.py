@@ -18,7 +18,8 @@ import numpy as np
 
 from .analyzer import Analyzer, Concepts, Synonyms, synonyms_from_json, synonyms_to_json, terms_of
 from .bm25 import ImpactIndex, build_impact_index
-from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage, chunk_documents
+from .chunking import (CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, SECTION_SEPARATOR, Passage,
+                       chunk_documents)
 from .corpus import Corpus, Problem
 
 
@@ -142,7 +143,7 @@ class SearchIndex:
 
 def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
     """(title, section, body) texts of a passage; the description joins the title field."""
-    section = passage.section.replace(" › ", "\n")
+    section = passage.section.replace(SECTION_SEPARATOR, "\n")
     return (passage.title + ("\n" + description if description else ""), section, passage.text)
 
 
@@ -248,7 +249,7 @@ _DEFINITION = re.compile(r"とは|って何|ってなに|何ですか|なんで�
 
 def _is_definition_heading(section: str) -> bool:
     """The passage answers "what is X": its own heading asks it, or it is an article's lead."""
-    own = section.split(" › ")[-1] if section else ""
+    own = section.split(SECTION_SEPARATOR)[-1] if section else ""
     return not section or bool(_DEFINITION.search(own))
 
 
