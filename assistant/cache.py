@@ -44,7 +44,7 @@ from .paths import default_cache_dir
 INDEX_FORMAT = "10"
 KEEP_CACHES = 12  # index folders kept, least recently used removed first
 STALE_SECONDS = 3600  # a temporary older than this is removed even if its pid is alive (pid reuse)
-FULL_CHECK_BYTES = 8 * 1024 * 1024  # files up to this size are checked whole, larger ones sampled
+FULL_CHECK_BYTES = 1024 * 1024  # files up to this size are checked whole, larger ones sampled
 SAMPLE_BYTES = 4096
 SAMPLES = 256
 
