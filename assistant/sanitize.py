@@ -24,11 +24,15 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[@-Z\\-_]"                        # two-character sequences
     r"|\x9b[0-?]*[ -/]*[@-~]"                # 8-bit CSI
 )
-# C0 controls except tab and newline, DEL, C1 controls; bidi embeddings, overrides, isolates and
-# marks (U+061C, U+200E/F, U+202A-202E, U+2066-2069); zero-width characters (U+200B-200D, U+2060,
-# U+FEFF); and lone surrogates, which no terminal can show.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
-                      "\ud800-\udfff]")
+# C0 controls except tab and newline, DEL, C1 controls; every format character (Unicode category
+# Cf: bidi embeddings, overrides, isolates and marks such as U+202E and U+2066-2069, zero-width
+# characters U+200B-200D, U+2060 and U+FEFF, invisible operators, tag characters); and lone
+# surrogates, which no terminal can show.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f\ud800-\udfff]")
 _LINE_BREAK = re.compile("\r\n|[\u2028\u2029]")
 _SPACE_RUN = re.compile(r"\s+")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from assistant.analyzer import Analyzer
 from assistant.chunking import chunk_document
 from assistant.corpus import Document, load_corpus
+from assistant.sanitize import one_line, shown_path
 from conftest import SMALL, article, command, run_cli, write_corpus
 
 ESCAPES = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[31m\x9b31m\x07"
@@ -198,3 +200,15 @@ def test_writing_to_a_full_device_exits_2_in_japanese(small_corpus, args):
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "標準出力に書き込めません" in err
     assert "Traceback" not in err and "Exception ignored" not in err and "Errno" not in err
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=400), limit=st.integers(min_value=1, max_value=300))
+def test_one_line_never_lets_controls_bidi_or_line_breaks_through_and_respects_its_limit(text, limit):
+    shown = one_line(text, limit)
+    assert len(shown) <= limit
+    assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") for c in shown)
+
+
+def test_file_names_that_are_not_utf8_are_shown_escaped_on_one_line():
+    assert shown_path(os.fsdecode(b"docs/ingress\xff\n.md")) == "docs/ingress\\xff .md"
