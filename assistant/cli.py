@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from .limits import MAX_QUESTION_CHARS
 from .sanitize import SOURCE_LIMIT, one_line, shown_path, terminal_text
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -198,6 +199,13 @@ def _read_stdin_questions() -> tuple[list[tuple[int, str | None]], int]:
     return out, len(out)
 
 
+def _note_long(question: str, number: int | None = None) -> None:
+    """Say when a question is longer than the engine reads (the same limit as the chat app)."""
+    if len(question) > MAX_QUESTION_CHARS:
+        where = f"標準入力の {number} 行目の" if number is not None else ""
+        _err(f"お知らせ: {where}質問が長いため（{len(question):,} 文字）、{MAX_QUESTION_CHARS:,} 文字までで検索しました。\n")
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from .engine import QuestionError
 
@@ -206,6 +214,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     assistant = _open(*_merge_corpus(args))
     if args.question != "-":
+        _note_long(args.question)
         answer = assistant.ask(args.question, k=args.k)
         _out(_json_line(answer.to_json()) if args.json else format_answer(answer))
         return EXIT_OK if answer.answered else EXIT_NOT_FOUND
@@ -219,6 +228,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _err(f"エラー: 標準入力の {number} 行目は UTF-8 として読めないため飛ばしました。\n")
             code = EXIT_USAGE
             continue
+        _note_long(question, number)
         try:
             answer = assistant.ask(question, k=args.k)
         except QuestionError:
