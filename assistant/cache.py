@@ -38,7 +38,7 @@ from . import __version__
 from .analyzer import Concepts, synonyms_from_json, synonyms_to_json
 from .bm25 import ImpactIndex
 from .corpus import Corpus, Problem, fingerprint_files, read_fingerprint
-from .index import DocInfo, IndexSettings, IndexStats, SearchIndex
+from .index import CacheDamaged, DocInfo, IndexSettings, IndexStats, SearchIndex
 from .paths import default_cache_dir
 
 INDEX_FORMAT = "10"
@@ -58,10 +58,6 @@ NOT_READABLE = "索引キャッシュ {root} を読めません（{reason}）。
 CHANGED = "索引の作成中にコーパスのファイルが変わったため、この索引はキャッシュに保存しません（次回作り直します）。"
 
 _ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines", "opens", "passage_offsets")
-
-
-class CacheDamaged(Exception):
-    """The cached index cannot be used and must be rebuilt."""
 
 
 class CacheUnusable(Exception):

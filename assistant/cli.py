@@ -364,6 +364,12 @@ def main(argv: list[str] | None = None) -> int:
         raise
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         from .corpus import CorpusError
+        from .index import CacheDamaged
+        if isinstance(exc, CacheDamaged) and exc.folder is not None:
+            from .cache import discard_index
+            discard_index(exc.folder)
+            _err(f"エラー: 索引キャッシュが壊れていました（{one_line(str(exc))}）。消したので、もう一度実行すると作り直します。\n")
+            return EXIT_USAGE
         if isinstance(exc, CorpusError):
             _err(f"エラー: {one_line(str(exc), NOTICE_LIMIT)}\n")
             return EXIT_USAGE

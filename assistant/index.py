@@ -51,6 +51,15 @@ SECTION_WEIGHT = INDEX_SETTINGS.section_weight
 Progress = Callable[[int, int], None]
 
 
+class CacheDamaged(Exception):
+    """The cached index cannot be used and must be rebuilt; ``folder`` is the index folder when
+    the damage is found after opening (a passage read on demand)."""
+
+    def __init__(self, what: str, folder: Path | None = None) -> None:
+        super().__init__(what)
+        self.folder = folder
+
+
 @dataclass(frozen=True)
 class DocInfo:
     """What the interfaces need to list and link a document."""
@@ -102,9 +111,15 @@ class SearchIndex:
     def _row(self, pid: int) -> dict:
         assert self._passage_file is not None and self._passage_offsets is not None
         start, end = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
-        with self._passage_file.open("rb") as handle:
-            handle.seek(start)
-            return json.loads(handle.read(end - start))
+        try:
+            with self._passage_file.open("rb") as handle:
+                handle.seek(start)
+                row = json.loads(handle.read(end - start))
+            if not isinstance(row, dict):
+                raise ValueError("not an object")
+            return row
+        except (OSError, ValueError) as exc:  # large files are checked by samples on load
+            raise CacheDamaged(f"passages.jsonl の {pid} 番目", self._passage_file.parent) from exc
 
     def passage(self, pid: int) -> Passage:
         """One passage, read from memory or from the cache file."""

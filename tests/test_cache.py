@@ -10,6 +10,7 @@ import signal
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.analyzer import Analyzer
@@ -17,7 +18,7 @@ from assistant.cache import open_index
 from assistant.corpus import load_corpus
 from assistant.engine import Assistant
 from assistant.index import IndexSettings, build_index
-from conftest import SMALL, article, command, run_cli
+from conftest import SMALL, article, command, run_cli, write_corpus
 
 
 def _open(corpus: Path, cache: Path, notices: list[str] | None = None) -> Assistant:
@@ -260,3 +261,45 @@ def test_index_folders_follow_the_umask_so_a_shared_cache_can_be_read(small_corp
     umask = os.umask(0)
     os.umask(umask)
     assert folder.stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+def _sampled(size: int) -> list[tuple[int, int]]:
+    """The byte ranges cache.file_checksum reads of a large file."""
+    from assistant import cache as c
+    starts = [0, size - 65536] + [size * i // c.SAMPLES for i in range(1, c.SAMPLES)]
+    return [(s, s + (65536 if s in (0, size - 65536) else c.SAMPLE_BYTES)) for s in starts]
+
+
+def test_damage_between_the_samples_of_a_large_file_is_reported_and_repaired(tmp_path):
+    from assistant import cache as c
+    body = "\n\n".join(f"## 記録{i}とは？\n\n" + "ジャーナル記録の行です。" * 40 for i in range(900))
+    root = write_corpus(tmp_path / "big", {**SMALL, "big.md": article("big", "大きな記録", body, order=4)})
+    env = {"K8S_ASSISTANT_CACHE_DIR": str(tmp_path / "cache")}
+    assert run_cli("index", "--corpus", str(root), env=env).returncode == 0
+    folder = _index_folders(tmp_path / "cache")[0]
+    passages = folder / "passages.jsonl"
+    size = passages.stat().st_size
+    assert size > c.FULL_CHECK_BYTES  # checked by samples
+    offsets = np.load(folder / "passage_offsets.npy")
+    ranges = _sampled(size)
+    raw = passages.read_bytes()
+    for pid in range(len(offsets) - 1):  # a passage of big.md with bytes that no sample reads
+        start, end = int(offsets[pid]), int(offsets[pid + 1])
+        row = json.loads(raw[start:end])
+        unread = [b for b in range(start, end - 1) if all(not s <= b < e for s, e in ranges)]
+        if row["s"].startswith("記録") and len(unread) > 16:
+            break
+    else:
+        pytest.skip("every passage is read whole by the samples")
+    data = bytearray(raw)
+    for b in unread:
+        data[b] = 0xFF  # never valid UTF-8: the row cannot be read as it was
+    passages.write_bytes(bytes(data))
+    assert c.file_checksum(passages) == json.loads((folder / "meta.json").read_text("utf-8"))["files"]["passages.jsonl"]  # unseen on load
+    question = row["s"].replace("？", "") + "について"
+    damaged = run_cli("ask", question, "--corpus", str(root), env=env)
+    assert damaged.returncode == 2 and "索引キャッシュが壊れていました" in damaged.stderr
+    assert "Traceback" not in damaged.stderr
+    repaired = run_cli("ask", question, "--corpus", str(root), env=env)
+    assert repaired.returncode == 0, repaired.stderr
+    assert row["s"].replace("？", "") in repaired.stdout
