@@ -143,9 +143,19 @@ def file_checksum(path: Path) -> list[int]:
 
 # --- save -------------------------------------------------------------------------------------------
 
+def _host_tag() -> str:
+    """A short tag of this machine's name: a pid only says something about processes here (a cache
+    folder shared between containers or machines holds other hosts' pids)."""
+    import socket
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "surrogateescape")).hexdigest()[:8]
+
+
+HOST_TAG = _host_tag()
+
+
 def _temp_name(kind: str = "tmp") -> str:
-    """``.tmp-<pid>-<random>``: the pid lets a later run see that the writer is gone."""
-    return f".{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+    """``.tmp-<pid>-<host>-<random>``: the pid lets a later run see that the writer is gone."""
+    return f".{kind}-{os.getpid()}-{HOST_TAG}-{secrets.token_hex(4)}"
 
 
 def save_index(index: SearchIndex, folder: Path, settings: IndexSettings, replace: bool = False) -> Path:
@@ -312,9 +322,10 @@ def discard_index(folder: Path) -> None:
 
 
 def _writer_gone(name: str) -> bool:
-    """Whether the process named in ``.tmp-<pid>-…`` has ended (False when unknown or alive)."""
+    """Whether the process named in ``.tmp-<pid>-<host>-…`` has ended (False when unknown, alive or
+    on another host)."""
     parts = name.split("-")
-    if len(parts) < 3 or not parts[1].isdigit() or os.name != "posix":
+    if len(parts) != 4 or not parts[1].isdigit() or parts[2] != HOST_TAG or os.name != "posix":
         return False
     pid = int(parts[1])
     if pid == os.getpid():

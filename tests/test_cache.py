@@ -180,16 +180,21 @@ def _dead_pid() -> int:
 
 
 def test_temporaries_of_dead_writers_are_removed_on_the_next_save(small_corpus, tmp_path):
+    from assistant.cache import HOST_TAG
     cache = tmp_path / "cache"
     cache.mkdir()
     dead = _dead_pid()
-    (cache / f".tmp-{dead}-0a0a0a0a").mkdir()  # a writer killed while saving an index
-    (cache / f".tmp-{dead}-0a0a0a0a" / "impacts.npy").write_bytes(b"\0" * 100)
-    (cache / f".tmp-{dead}-0b0b0b0b").write_text("{")  # a manifest cut short by a full disk
-    (cache / f".tmp-{os.getpid()}-0c0c0c0c").mkdir()  # a writer still alive
+    killed = cache / f".tmp-{dead}-{HOST_TAG}-0a0a0a0a"  # a writer killed while saving an index
+    killed.mkdir()
+    (killed / "impacts.npy").write_bytes(b"\0" * 100)
+    (cache / f".tmp-{dead}-{HOST_TAG}-0b0b0b0b").write_text("{")  # a manifest cut short by a full disk
+    alive = f".tmp-{os.getpid()}-{HOST_TAG}-0c0c0c0c"  # a writer still at work
+    elsewhere = f".tmp-{dead}-0000abcd-0d0d0d0d"  # a writer on another host sharing the folder
+    for name in (alive, elsewhere):
+        (cache / name).mkdir()
     _open(small_corpus, cache)
     left = sorted(p.name for p in cache.iterdir() if p.name.startswith(".tmp-"))
-    assert left == [f".tmp-{os.getpid()}-0c0c0c0c"]
+    assert left == sorted([alive, elsewhere])
 
 
 def _limit_file_size() -> None:
