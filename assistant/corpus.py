@@ -342,6 +342,7 @@ class Listing:
     files: list[str]  # paths of regular (or to be checked) Markdown files, in reading order
     skipped: list[tuple[str, str]]  # (path, reason) of Markdown names that are not regular files
     problems: list[Problem]
+    stats: dict[str, os.stat_result] = field(default_factory=dict)  # path -> stat taken while listing
 
 
 def file_key(root: str, rel: str) -> str:
@@ -370,12 +371,13 @@ def list_root(root: Path) -> Listing:
     except OSError:
         raise CorpusError(f"コーパスのパス {shown_name(root_s)} が見つかりません") from None
     if stat.S_ISREG(info.st_mode):
-        return Listing(root_s, os.path.dirname(root_s), [root_s], [], [])
+        return Listing(root_s, os.path.dirname(root_s), [root_s], [], [], {root_s: info})
     if not stat.S_ISDIR(info.st_mode):
         raise CorpusError(f"コーパスのパス {shown_name(root_s)} はファイルでもフォルダでもありません")
     files: list[str] = []
     skipped: list[tuple[str, str]] = []
     problems: list[Problem] = []
+    stats: dict[str, os.stat_result] = {}
     seen_dirs: set[tuple[int, int]] = set()
     stack: list[tuple[str, "list[os.DirEntry[str]]"]] = []
 
@@ -418,15 +420,16 @@ def list_root(root: Path) -> Listing:
         if not entry.name.lower().endswith(MARKDOWN_SUFFIXES):
             continue
         try:
-            mode = entry.stat().st_mode  # follows a symlink; no open
+            info = entry.stat()  # follows a symlink; no open
         except OSError:
             problems.append(Problem(_rel(entry.path, root_s), "リンク先がないか、ループしているため読み飛ばしました"))
             continue
-        if stat.S_ISREG(mode):
+        if stat.S_ISREG(info.st_mode):
             files.append(entry.path)
+            stats[entry.path] = info
         else:
             skipped.append((entry.path, NOT_REGULAR))
-    return Listing(root_s, root_s, files, skipped, problems)
+    return Listing(root_s, root_s, files, skipped, problems, stats)
 
 
 def _rel(path: str, base: str) -> str:
@@ -534,9 +537,9 @@ def fingerprint_files(paths: list[Path], manifest: Manifest | None = None) -> li
     out: list[tuple[str, str]] = []
     known = manifest if manifest is not None else {}
 
-    def _digest(path: str) -> str:
+    def _digest(path: str, info: os.stat_result | None = None) -> str:
         try:
-            info = os.stat(path)
+            info = info or os.stat(path)
         except OSError:
             return UNREADABLE
         if not stat.S_ISREG(info.st_mode):
@@ -560,7 +563,7 @@ def fingerprint_files(paths: list[Path], manifest: Manifest | None = None) -> li
         for path, reason in listing.skipped:
             out.append((file_key(listing.root, _rel(path, listing.base)), reason))
         for path in listing.files:
-            out.append((file_key(listing.root, _rel(path, listing.base)), _digest(path)))
+            out.append((file_key(listing.root, _rel(path, listing.base)), _digest(path, listing.stats.get(path))))
     return out
 
 
