@@ -11,12 +11,10 @@ import hashlib
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .paths import default_corpus_path  # noqa: F401 - re-exported: callers import it from here
-
-
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are read up to this size, with a notice
@@ -475,14 +473,9 @@ def _unique_ids(corpus: Corpus, roots: list[str]) -> None:
         while new_id in first:
             new_id, n = f"{doc.doc_id}@{doc.path}#{n}", n + 1
         first[new_id] = i
-        corpus.documents[i] = _replace(doc, doc_id=new_id)
+        corpus.documents[i] = replace(doc, doc_id=new_id)
         corpus.problems.append(Problem(mine, f"id「{doc.doc_id}」が {theirs} と重複しています。"
                                              f"このファイルは id「{new_id}」として扱います"))
-
-
-def _replace(doc: Document, **changes: object) -> Document:
-    from dataclasses import replace
-    return replace(doc, **changes)
 
 
 def _load_root(root: Path, base_url: str | None, corpus: Corpus) -> None:
