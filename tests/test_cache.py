@@ -300,7 +300,8 @@ def test_damage_between_the_samples_of_a_large_file_is_reported_and_repaired(tmp
     for b in unread:
         data[b] = 0xFF  # never valid UTF-8: the row cannot be read as it was
     passages.write_bytes(bytes(data))
-    assert c.file_checksum(passages) == json.loads((folder / "meta.json").read_text("utf-8"))["files"]["passages.jsonl"]  # unseen on load
+    recorded = json.loads((folder / "meta.json").read_text("utf-8"))["files"]["passages.jsonl"]
+    assert c.file_checksum(passages) == recorded  # the damage is not seen on load
     question = row["s"].replace("？", "") + "について"
     damaged = run_cli("ask", question, "--corpus", str(root), env=env)
     assert damaged.returncode == 2 and "索引キャッシュが壊れていました" in damaged.stderr

@@ -150,7 +150,8 @@ def test_a_file_name_that_is_not_utf8_loads_and_is_shown_escaped(tmp_path):
     root = write_corpus(tmp_path / "c", dict(SMALL))
     name = os.fsencode(root) + b"/ingress\xff.md"
     with open(name, "wb") as handle:
-        handle.write(article("ing", "Ingress", "## Ingressとは？\n\nIngressはホスト名でHTTPを振り分けるルーティングの仕組みです。").encode())
+        body = "## Ingressとは？\n\nIngressはホスト名でHTTPを振り分けるルーティングの仕組みです。"
+        handle.write(article("ing", "Ingress", body).encode())
     cache = tmp_path / "cache"
     for _ in range(2):  # cold, then warm
         proc = run_cli("ask", "--json", "Ingressのホスト名ルーティング", "--corpus", str(root),
@@ -195,7 +196,8 @@ def test_a_corpus_nested_1200_levels_deep_loads(tmp_path):
     for _ in range(1200):  # os.makedirs and Path.mkdir(parents=True) recurse
         folders.append(folders[-1] + "/d")
         os.mkdir(folders[-1])
-    Path(folders[-1], "deep.md").write_text(article("deep", "深い記事", "## 深いとは？\n\n深い階層のジャーナル記事です。"), "utf-8")
+    body = "## 深いとは？\n\n深い階層のジャーナル記事です。"
+    Path(folders[-1], "deep.md").write_text(article("deep", "深い記事", body), "utf-8")
     try:
         corpus = load_corpus([root])
         assert "深い記事" in [d.title for d in corpus.documents]
