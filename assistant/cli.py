@@ -8,12 +8,14 @@ traceback reaches a user.
 from __future__ import annotations
 
 import argparse
-import json
 import errno
+import json
 import os
 import re
+import shutil
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from typing import TextIO
 
@@ -24,6 +26,7 @@ EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 TEXT_LIMIT = 600  # characters of a passage in human output
 SUMMARY_LIMIT = 400  # characters of one 要点 sentence
 NOTICE_LIMIT = 500  # characters of one notice on standard error
+INDENT = 4  # spaces before each line of a passage
 
 
 
@@ -138,13 +141,49 @@ def _open(corpus: list[Path] | None, base_url: str | None, rebuild: bool = False
 
 # --- output ----------------------------------------------------------------------------------------
 
+_FENCE_LINE = re.compile(r"^\s{0,3}```")
+_BOX_DRAWING = re.compile(r"[\u2500-\u257f]")
+
+
+def cell_width(text: str) -> int:
+    """Width of one line in terminal cells: East Asian Wide and Fullwidth characters take two."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def _diagram_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line indexes of every ```text block drawn with box-drawing characters, fences included."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    is_text = False
+    for i, line in enumerate(lines):
+        if not _FENCE_LINE.match(line):
+            continue
+        if start is None:
+            start, is_text = i, line.strip()[3:].strip().lower() == "text"
+        else:
+            if is_text and any(_BOX_DRAWING.search(x) for x in lines[start + 1:i]):
+                spans.append((start, i))
+            start = None
+    return spans
+
+
 def _trim(text: str, limit: int = TEXT_LIMIT) -> str:
-    """A passage shortened at a line end, without cutting a code block open."""
+    """A passage shortened at a line end, without cutting a code block open or a diagram at all."""
     text = terminal_text(text).replace("**", "").strip()  # bold marks read badly in a terminal
     if len(text) <= limit:
         return text
     cut = text.rfind("\n", 0, limit)
     cut = cut if cut > limit // 2 else limit
+    lines = text.split("\n")
+    for first, last in _diagram_spans(lines):
+        start = sum(len(x) + 1 for x in lines[:first])
+        end = sum(len(x) + 1 for x in lines[:last + 1]) - 1
+        if start < cut < end:  # a diagram is shown whole or not at all
+            cut = end
+            break
+    if cut >= len(text):
+        return text
     head = text[:cut].rstrip()
     if head.count("```") % 2:
         head += "\n```"
@@ -156,9 +195,26 @@ def _link(source: str | None, path: str) -> str:
     return one_line(source, SOURCE_LIMIT) if source else shown_path(path)
 
 
+def _passage_lines(text: str, columns: int) -> list[str]:
+    """A hit's text, indented; after a diagram wider than the terminal, one line saying how wide it needs."""
+    lines = _trim(text).split("\n")
+    notes = {}
+    for first, last in _diagram_spans(lines):
+        needed = INDENT + max(cell_width(x) for x in lines[first:last + 1])
+        if needed > columns:
+            notes[last] = f"図の幅が端末より広いため、端末の幅を {needed} 桁以上にすると崩れずに表示されます。"
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(" " * INDENT + line)
+        if i in notes:
+            out.append(" " * INDENT + notes[i])
+    return out
+
+
 def format_answer(answer) -> str:
     """Human-readable answer. Every corpus string is neutralised (no escapes, controls, bidi or
     zero-width characters) and titles, headings and links are bounded to one line."""
+    columns = shutil.get_terminal_size().columns
     shown = one_line(answer.query, None)
     if len(shown) > 200:
         shown = shown[:200] + f"…（{len(answer.query):,} 文字）"
@@ -176,8 +232,9 @@ def format_answer(answer) -> str:
         lines.append("")
     for hit in answer.hits:
         lines.append(f"[{hit.rank}] {one_line(hit.heading_path)}")
-        lines.extend("    " + line for line in _trim(hit.text).split("\n"))
-        lines.append(f"    → {_link(hit.source, hit.path)}")
+        lines.extend(_passage_lines(hit.text, columns))
+        stamp = f"  （Kubernetes {one_line(hit.kubernetes, 20)} 時点）" if hit.kubernetes else ""
+        lines.append(f"    → {_link(hit.source, hit.path)}{stamp}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -368,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, CacheDamaged) and exc.folder is not None:
             from .cache import discard_index
             discard_index(exc.folder)
-            _err(f"エラー: 索引キャッシュが壊れていました（{one_line(str(exc))}）。消したので、もう一度実行すると作り直します。\n")
+            _err(f"エラー: 索引キャッシュが壊れていました（{one_line(str(exc))}）。"
+                 "消したので、もう一度実行すると作り直します。\n")
             return EXIT_USAGE
         if isinstance(exc, CorpusError):
             _err(f"エラー: {one_line(str(exc), NOTICE_LIMIT)}\n")

@@ -75,6 +75,8 @@ class DocInfo:
     description: str = ""
     title_terms: tuple[str, ...] = ()
     kind: str = ""  # task, tutorial, concept, reference, from the page's front matter
+    kubernetes: str = ""  # version the article was checked against ("1.34"), "" when not stamped
+    checked: str = ""  # date of that check ("2026-11-29"), "" when not stamped
 
 
 @dataclass
@@ -230,7 +232,7 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
         mine = chunk_documents([doc])
         docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
                             len(passages), len(mine), doc.description, tuple(dict.fromkeys(analyzer.terms(doc.title))),
-                            doc.kind))
+                            doc.kind, doc.kubernetes, doc.checked))
         passages.extend(mine)
         owner.extend([di] * len(mine))
         descriptions.extend([doc.description] * len(mine))
