@@ -309,3 +309,14 @@ def test_damage_between_the_samples_of_a_large_file_is_reported_and_repaired(tmp
     repaired = run_cli("ask", question, "--corpus", str(root), env=env)
     assert repaired.returncode == 0, repaired.stderr
     assert row["s"].replace("？", "") in repaired.stdout
+
+
+def test_index_rebuild_repairs_a_damaged_cache(small_corpus, tmp_path):
+    cache = tmp_path / "cache"
+    env = {"K8S_ASSISTANT_CACHE_DIR": str(cache)}
+    folder = Path(_open(small_corpus, cache).index.stats.cache_path)
+    (folder / "sections.json").write_bytes(b"\0" * (folder / "sections.json").stat().st_size)
+    rebuilt = run_cli("index", "--rebuild", "--corpus", str(small_corpus), env=env)
+    assert rebuilt.returncode == 0 and str(folder) in rebuilt.stdout, rebuilt.stderr
+    ask = run_cli("ask", "NodePortの番号は？", "--corpus", str(small_corpus), env=env)
+    assert ask.returncode == 0 and "Serviceの基本" in ask.stdout and ask.stderr == ""
