@@ -25,7 +25,10 @@ from .corpus import Corpus, Problem
 
 @dataclass(frozen=True)
 class IndexSettings:
-    """What shapes an index: saved in the cache's meta.json and part of its key."""
+    """What shapes an index: saved in the cache's meta.json and part of its key.
+
+    The build reads the defaults through ``TITLE_WEIGHT``/``SECTION_WEIGHT`` and the chunking
+    constants; passing a non-default instance to ``build_index`` is still to come."""
 
     title_weight: int = 3
     """Repetitions of a passage's title terms (article title + description): title words rank first."""
