@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .chunking import SECTION_SEPARATOR
 from .index import SearchIndex
-from .search import FULL, MENTION, NONE, SearchResult
+from .search import FULL, NONE, SearchResult
 
 NOT_COVERED = "この質問はガイドでは扱われていないようです。"
 NO_TERMS = "質問から手がかりになる言葉を見つけられませんでした。キーワードを入れて聞き直してください。"
@@ -158,7 +158,8 @@ TOPICLESS_WORDS = ("コマンド", "設定", "例", "設定例", "サンプル",
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])\s*")
 _MARKUP = re.compile(r"\*\*|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)  # not "__": __start_kubectl is a name
 # A sentence opening with one of these leans on the one before it and cannot be quoted alone.
-_DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|さらに|"
+_DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|"
+                        r"さらに|"
                         r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際|ほか|他に|前者|後者|上記|以下|下記)")
 _COMMAND = re.compile(r"(?:^|\s|\()(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete)\s+\S"
                       r"|(?:^|\s)--?[a-z][\w-]*")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .analyzer import Analyzer, Synonyms, load_concepts, load_synonyms, question_tokens, synonym_digest
-from .answer import (DEFAULT_ANSWER, MENTION, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer,
+from .answer import (DEFAULT_ANSWER, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer,
                      AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, asks_task, build_summary,
                      choose_hits, is_follow_up, make_hits)
 from .cache import open_index
@@ -21,8 +21,8 @@ from .index import DocInfo, IndexSettings, Progress, SearchIndex, build_index
 from .limits import MAX_QUESTION_CHARS
 from .paths import default_corpus_path
 from .sanitize import terminal_text
-from .search import (DEFAULT_SEARCH, SearchResult, SearchSettings, bind_heading_analyzer, correct_term, is_near_known,
-                     search)
+from .search import (DEFAULT_SEARCH, MENTION, SearchResult, SearchSettings, bind_heading_analyzer, correct_term,
+                     is_near_known, search)
 
 Notify = Callable[[str], None]
 

@@ -298,14 +298,16 @@ def format_report(report: Report) -> str:
             where = f"{m.rank}位" if m.rank else "圏外"
             lines.append(f"  ・{m.question}  [{'・'.join(_FAILED_LABELS[f] for f in m.failed)}]")
             if "article" in m.failed:
-                lines.append(f"      期待 {', '.join(m.expected)} は{where}、1位は {m.got}" + ("（断った）" if m.declined else ""))
+                declined = "（断った）" if m.declined else ""
+                lines.append(f"      期待 {', '.join(m.expected)} は{where}、1位は {m.got}{declined}")
             if "section" in m.failed or "passage" in m.failed:
                 lines.append(f"      節: 期待「{m.section}」 表示「{m.shown_section}」")
             if "summary" in m.failed:
                 lines.append(f"      要点に無い: {', '.join(m.missing_facts)}  要点1行目「{m.shown_summary[:80]}」")
     if report.wrongly_declined:
         lines.append("")
-        lines.append(f"断ってしまった範囲内の質問 ({len(report.wrongly_declined)}): " + " / ".join(report.wrongly_declined))
+        lines.append(f"断ってしまった範囲内の質問 ({len(report.wrongly_declined)}): "
+                     + " / ".join(report.wrongly_declined))
     if report.wrongly_answered:
         lines.append("")
         lines.append(f"答えてしまった範囲外の質問 ({len(report.wrongly_answered)}):")

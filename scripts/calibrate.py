@@ -1,13 +1,14 @@
-"""Fit the two coverage models of assistant/search.py on the tuning question set.
+"""Calibrate the coverage decision of assistant/search.py on the tuning question set.
 
 Usage: python scripts/calibrate.py [tests/data/questions.yaml] [--corpus PATH]
 
-1. "Covered or not" (``SearchSettings.answer_weights`` / ``answer_bias``): in-scope questions against
-   out-of-scope ones, over (coverage, match strength, unknown-word share). Out-of-scope questions
-   weigh five times: a wrong article shown with confidence is worse than a question to rephrase.
-2. "About it, not a passing mention" (``about_weights`` / ``about_bias``): in-scope questions against
-   near-miss ones (Kubernetes-adjacent topics the guide only mentions), over ``about_features``.
-   Near-miss questions weigh three times.
+1. "Covered or not" (``SearchSettings.answer_weights`` / ``answer_bias``): fits a logistic model of
+   in-scope questions against out-of-scope ones, over (coverage, match strength, unknown-word share).
+   Out-of-scope questions weigh five times: a wrong article shown with confidence is worse than a
+   question to rephrase.
+2. "About it, not a passing mention" (``mention_max_passages``): prints the share of in-scope questions
+   answered as "full" and of near-miss questions (Kubernetes-adjacent topics the guide only mentions)
+   declined or marked "mention", for each value of the rule's threshold.
 
 Every question goes through ``Assistant.search_question``, the same entry point as ``ask`` and ``eval``.
 Prints the values to paste into ``SearchSettings`` and the rates they reach on the fitting set. Fit on
@@ -27,24 +28,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.engine import Assistant  # noqa: E402
 from assistant.evaluation import IN_SCOPE, NEAR_MISS, OUT_OF_SCOPE, load_question_set  # noqa: E402
-from assistant.search import SearchSettings  # noqa: E402
 
 OUT_WEIGHT = 5.0
-NEAR_MISS_WEIGHT = 5.0
 L2 = 0.003
 
 
-def features(assistant: Assistant, path: Path) -> tuple[list[tuple], list[tuple], list[str]]:
-    """(answer features, about features, group) of every question that has terms to search for."""
-    answer_rows, about_rows, groups = [], [], []
+def features(assistant: Assistant, path: Path) -> tuple[list[tuple], list[str]]:
+    """(answer features, group) of every question that has terms to search for."""
+    rows, groups = [], []
     for question in load_question_set(path):
         _terms, _follow_up, result = assistant.search_question(question.text)
         if result is None or not result.docs:
             continue
-        answer_rows.append(result.features)
-        about_rows.append(result.about_features)
+        rows.append(result.features)
         groups.append(question.group)
-    return answer_rows, about_rows, groups
+    return rows, groups
 
 
 def fit(x: np.ndarray, y: np.ndarray, negative_weight: float) -> np.ndarray:
@@ -67,12 +65,10 @@ def main() -> None:
     parser.add_argument("file", nargs="?", type=Path, default=Path("tests/data/questions.yaml"))
     parser.add_argument("--corpus", action="append", type=Path, help="corpus to fit on (default: the guide)")
     parser.add_argument("--refit-answer", action="store_true",
-                        help="fit the about model over the refitted answer model (default: the current one)")
+                        help="grade with the refitted answer model (default: the current one)")
     args = parser.parse_args()
     assistant = Assistant.open(args.corpus)
-    # The answer features do not depend on the about model; fit it first, then the about model over
-    # features computed with the current (or, with --refit-answer, the new) answer weights.
-    answer_rows, _about, groups = features(assistant, args.file)
+    answer_rows, groups = features(assistant, args.file)
     g = np.asarray(groups)
     x = np.asarray(answer_rows)
     keep = g != NEAR_MISS
@@ -86,19 +82,14 @@ def main() -> None:
         assistant.search_settings = dataclasses.replace(
             assistant.search_settings, answer_weights=tuple(round(float(v), 2) for v in w[:3]),
             answer_bias=round(float(w[3]), 2))
-    _answer, about_rows, groups = features(assistant, args.file)
-    g = np.asarray(groups)
-    x = np.asarray(about_rows)
-    keep = g != OUT_OF_SCOPE
-    y = (g[keep] == IN_SCOPE).astype(float)
-    w = fit(x[keep], y, NEAR_MISS_WEIGHT)
-    print("about_weights=(" + ", ".join(f"{v:.2f}" for v in w[:-1]) + f"), about_bias={w[-1]:.2f}")
-    p = predict(w, x)
-    for threshold in (0.3, 0.4, 0.5, 0.6):
-        full = p >= threshold
-        print(f"  threshold {threshold}: in-scope full {full[g == IN_SCOPE].mean():.3f}, "
-              f"near-miss not full {(~full[g == NEAR_MISS]).mean():.3f}")
-
+    questions = [q for q in load_question_set(args.file) if q.group != OUT_OF_SCOPE]
+    for most in (1, 2, 3, 5, 8):
+        assistant.search_settings = dataclasses.replace(assistant.search_settings, mention_max_passages=most)
+        graded = [(q.group, assistant.search_question(q.text)[2]) for q in questions]
+        full = [(group, result is not None and result.covered) for group, result in graded]
+        answered = np.mean([f for group, f in full if group == IN_SCOPE])
+        declined = np.mean([not f for group, f in full if group == NEAR_MISS])
+        print(f"mention_max_passages={most}: in-scope full {answered:.3f}, near-miss not full {declined:.3f}")
 
 if __name__ == "__main__":
     main()

@@ -16,9 +16,9 @@ from conftest import DATA, DOCS, needs_docs
 
 # file: minimum figures (keys: Report attributes; recall@k as "r1", "r3")
 GUIDE_SETS = {
-    "questions.yaml": dict(r1=0.93, r3=0.97, answered=0.93, declined=0.90, section_r1=0.73, fact_summary=0.80,
-                           fact_passage=0.90, near_miss_declined=0.88),
-    "questions_holdout.yaml": dict(r1=0.92, r3=0.96, answered=0.93, declined=0.95),
+    "questions.yaml": dict(r1=0.93, r3=0.97, answered=0.94, declined=0.90, section_r1=0.74, fact_summary=0.81,
+                           fact_passage=0.91, near_miss_declined=0.85),
+    "questions_holdout.yaml": dict(r1=0.92, r3=0.96, answered=0.92, declined=0.95),
 }
 DOCS_SETS = {
     # file: (Recall@1, Recall@5)
