@@ -121,7 +121,7 @@ class Assistant:
         for token in question_tokens(self.analyzer.tokens(text, parts=True), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]
-            if _latin_name(token.surface):
+            if _latin_name(token.surface) and term.isascii():  # (restart → リスタート: an English word, no name)
                 latin.add(term)
             if term in vocab:
                 out.append(term)
@@ -140,7 +140,7 @@ class Assistant:
             if corrected is None and _latin_name(token.surface) and not is_near_known(self.index, term):
                 unknown_name = True
             out.append(corrected or term)
-            if corrected and _latin_name(token.surface):
+            if corrected and _latin_name(token.surface) and corrected.isascii():
                 latin.add(corrected)
         return out, unknown_name, frozenset(latin)
 
