@@ -7,6 +7,7 @@ index (cached) and search → answer, and reports problems as Japanese notices i
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -118,6 +119,7 @@ class Assistant:
         unknown_name = False
         latin: set[str] = set()
         text = terminal_text(question[:MAX_QUESTION_CHARS])  # escape sequences are no words of a question
+        english = _ENGLISH_SENTENCE.search(text) is not None
         for token in question_tokens(self.analyzer.tokens(text, parts=True), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]
@@ -137,7 +139,10 @@ class Assistant:
                 out.extend(split)
                 continue
             corrected = correct_term(term, self.index, self._variants)
-            if corrected is None and _latin_name(token.surface) and not is_near_known(self.index, term):
+            # In a question written in English, a lower-case unknown word is English ("difference"), not a name.
+            written_as_name = not english or any(c.isupper() for c in token.surface)
+            if corrected is None and _latin_name(token.surface) and written_as_name \
+                    and not is_near_known(self.index, term):
                 unknown_name = True
             out.append(corrected or term)
             if corrected and _latin_name(token.surface) and corrected.isascii():
@@ -240,6 +245,9 @@ class Assistant:
                     parts.append(p.text)
                 return "\n\n".join(parts)
         raise KeyError(doc_id)
+
+
+_ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|does|can|the|a|an|to|of|in)\b", re.I)
 
 
 def _latin_name(surface: str) -> bool:
