@@ -16,14 +16,21 @@ from conftest import DATA, DOCS, needs_docs
 
 # file: minimum figures (keys: Report attributes; recall@k as "r1", "r3")
 GUIDE_SETS = {
-    "questions.yaml": dict(r1=0.93, r3=0.97, answered=0.94, declined=0.90, section_r1=0.74, fact_summary=0.81,
-                           fact_passage=0.91, near_miss_declined=0.85),
+    "questions.yaml": dict(r1=0.93, r3=0.97, answered=0.93, declined=0.90, section_r1=0.73, fact_summary=0.80,
+                           fact_passage=0.89, near_miss_declined=0.85),
     "questions_holdout.yaml": dict(r1=0.92, r3=0.96, answered=0.92, declined=0.95),
+}
+# Held-out sets written by another session without seeing the engine (never tuned on). They arrive
+# with their own branch: each test skips until its file is here.
+HELD_OUT_SETS = {
+    "answers_holdout.yaml": dict(r1=0.86, section_r1=0.60, fact_summary=0.49, fact_passage=0.70, answered=0.84),
+    "near_miss_holdout.yaml": dict(near_miss_declined=0.75),
 }
 DOCS_SETS = {
     # file: (Recall@1, Recall@5)
     "docs_glossary_questions.yaml": (0.90, 0.98),
-    "docs_questions.yaml": (0.68, 0.89),
+    "docs_questions.yaml": (0.69, 0.89),
+    "docs_learner_holdout.yaml": (0.42, 0.72),  # held out, see above
 }
 
 
@@ -38,6 +45,16 @@ def test_guide_question_set(guide, name):
     low = {key: round(_figure(report, key), 3) for key, minimum in GUIDE_SETS[name].items()
            if _figure(report, key) < minimum}
     assert not low, (low, [(m.question, m.failed) for m in report.misses][:30])
+
+
+@pytest.mark.parametrize("name", HELD_OUT_SETS)
+def test_held_out_question_set(guide, name):
+    if not (DATA / name).is_file():
+        pytest.skip(f"{name} is not in tests/data yet (the held-out sets come with their own branch)")
+    report = evaluate(guide, load_question_set(DATA / name))
+    low = {key: round(_figure(report, key), 3) for key, minimum in HELD_OUT_SETS[name].items()
+           if _figure(report, key) < minimum}
+    assert not low  # figures only: the held-out questions are not printed
 
 
 def test_the_tuning_set_measures_answers_not_only_articles():
@@ -65,6 +82,8 @@ def docs_assistant(tmp_path_factory):
 @needs_docs()
 @pytest.mark.parametrize("name", DOCS_SETS)
 def test_docs_question_set(docs_assistant, name):
+    if not (DATA / name).is_file():
+        pytest.skip(f"{name} is not in tests/data yet")
     r1, r5 = DOCS_SETS[name]
     report = evaluate(docs_assistant, load_question_set(DATA / name))
     assert report.in_scope >= 40
