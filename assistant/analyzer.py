@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"  # 3: synonym spellings from three letters (pdo → pod)
 CHUNK_BYTES = 40_000  # stay well below Sudachi's limit
 SUB_UNITS = False  # index the short units of compounds too (multi-granularity)
 
@@ -295,7 +295,7 @@ def load_synonyms(files: list[Path], analyzer: Analyzer | None = None) -> tuple[
                 if key and key != (term,):
                     table.setdefault(key, term)
                 written = normalize_text(variant).replace(" ", "")
-                if len(written) >= 4:
+                if len(written) >= 3:
                     spellings.setdefault(written, term)
     return Synonyms(table, synonym_digest(files), spellings), notices
 

@@ -144,24 +144,39 @@ def _vocab_by_length(vocab_key: int, words: tuple[str, ...]) -> dict[int, list[s
 def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str | None:
     """The known term closest to an unknown one (a small typo), or None.
 
-    Only words of four or more characters are corrected, by one edit or swap (two from eight characters),
-    and only when exactly one best candidate exists, so that unknown words stay unknown.
+    Words of four or more characters are corrected by one edit or swap (two from eight characters);
+    a three-letter word only by swapping two neighbours (pdo → pod). The correction is the one known
+    word at the smallest distance; when two differ at that distance, the word stays unknown
+    (replicaste → replicaset at one swap, not replicas at two edits; a tie stays unknown).
     """
-    if len(term) < 4:
+    if len(term) < 3:
         return None
     limit = 1 if len(term) < 8 else 2
     vocab = index.scorer.vocab
     words = tuple(vocab) + tuple(variants)
     buckets = _vocab_by_length(id(vocab), words)
-    found: set[str] = set()
-    for length in range(len(term) - limit, len(term) + limit + 1):
-        for word in buckets.get(length, ()):
-            if word[0] != term[0] and word[-1] != term[-1]:
-                continue
-            if _edit_distance_at_most(term, word, limit):
-                found.add(variants.get(word, word))
-    found = {w for w in found if w in vocab}
-    return found.pop() if len(found) == 1 else None
+    if len(term) == 3:
+        found = {variants.get(w, w) for w in buckets.get(3, ()) if _is_swap(term, w)}
+        found = {w for w in found if w in vocab}
+        return found.pop() if len(found) == 1 else None
+    for distance in range(1, limit + 1):
+        found: set[str] = set()
+        for length in range(len(term) - distance, len(term) + distance + 1):
+            for word in buckets.get(length, ()):
+                if word[0] != term[0] and word[-1] != term[-1]:
+                    continue
+                if _edit_distance_at_most(term, word, distance):
+                    found.add(variants.get(word, word))
+        found = {w for w in found if w in vocab}
+        if found:
+            return found.pop() if len(found) == 1 else None
+    return None
+
+
+def _is_swap(a: str, b: str) -> bool:
+    """b is a with two neighbouring letters swapped."""
+    diff = [i for i in range(len(a)) if a[i] != b[i]] if len(a) == len(b) else []
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | None = None,
