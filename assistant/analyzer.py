@@ -186,6 +186,9 @@ a an the is are am was were be been being do does did done i you we they he she 
 to of in on at for with from by as and or not no what how why when where which who whom whose can could
 should would will shall may might must please tell explain about this that these those there here
 see show use using used want wanna need needs get-to let know mean means meaning
+many much one ones some any into onto between vs versus way ways possible best good should shall
+also just really very so if then than them their theirs his her i'm i've it's what's how's that's
+don't doesn't can't isn't there's where's who's let's
 """.split())
 _FLAG = re.compile(r"(?<![\w-])-([A-Za-z]{1,3})(?![\w-])")
 
@@ -202,8 +205,10 @@ def question_tokens(tokens: list[Token], question: str) -> list[Token]:
     flags = question_flags(question)
     out: list[Token] = []
     for token in tokens:
-        surface = token.surface.lower()
+        surface = token.surface.lower().replace("\u2019", "'")
         words = surface.split()
+        if surface.isascii() and "'" in surface and all(w in ENGLISH_FUNCTION_WORDS for w in words):
+            continue  # what's, it's
         if surface.isascii() and words and all(w.isalpha() for w in words):
             if surface in flags and len(surface) > 1:  # -it: the flags -i and -t
                 out.extend(Token(c, c) for c in surface)

@@ -247,7 +247,8 @@ class Assistant:
         raise KeyError(doc_id)
 
 
-_ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|does|can|the|a|an|to|of|in)\b", re.I)
+_ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|does|can|the|a|an|to|of|in|and|or|"
+                               r"vs|versus|between|with|for|my|i|need|many|much|into)\b", re.I)
 
 
 def _latin_name(surface: str) -> bool:
