@@ -173,6 +173,7 @@ class Assistant:
         there is nothing to search for)."""
         query = question.strip()
         terms, unknown_name, latin = self._analyze(query)
+        terms = _without_domain(terms, self.index.scorer.vocab, self._generic)
         follow_up = False
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
             follow_up = True
@@ -249,6 +250,18 @@ class Assistant:
 
 _ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|does|can|the|a|an|to|of|in|and|or|"
                                r"vs|versus|between|with|for|my|i|need|many|much|into)\b", re.I)
+
+
+DOMAIN_WORDS = frozenset({"kubernetes"})
+_NAME_TERM = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")  # a name (pod, サイドカー), not a word like 仕組み
+
+
+def _without_domain(terms: list[str], vocab, generic: frozenset[str]) -> list[str]:
+    """The question's terms without the assistant's own domain word ("… in kubernetes", 「k8sで…」)
+    when it names another thing (in Latin letters or katakana): every article is about Kubernetes, so the word only pulls the
+    question towards the overview article."""
+    topics = [t for t in terms if t in vocab and t not in generic and t not in DOMAIN_WORDS and _NAME_TERM.match(t)]
+    return [t for t in terms if t not in DOMAIN_WORDS] if topics else terms
 
 
 def _latin_name(surface: str) -> bool:
