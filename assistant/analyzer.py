@@ -186,7 +186,7 @@ a an the is are am was were be been being do does did done i you we they he she 
 to of in on at for with from by as and or not no what how why when where which who whom whose can could
 should would will shall may might must please tell explain about this that these those there here
 see show use using used want wanna need needs get-to let know mean means meaning
-many much one ones some any into onto between vs versus way ways possible best good should shall
+non many much one ones some any into onto between vs versus way ways possible best good should shall
 also just really very so if then than them their theirs his her i'm i've it's what's how's that's
 don't doesn't can't isn't there's where's who's let's
 """.split())
