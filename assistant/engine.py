@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .analyzer import Analyzer, Synonyms, load_concepts, load_synonyms, question_tokens, synonym_digest
+from .analyzer import (Analyzer, Synonyms, Token, apply_synonyms, load_concepts, load_synonyms, question_tokens,
+                       synonym_digest)
 from .answer import (DEFAULT_ANSWER, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer,
                      AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, asks_task, build_summary,
                      choose_hits, is_follow_up, make_hits)
@@ -117,6 +118,7 @@ class Assistant:
         vocab = self.index.scorer.vocab
         out: list[str] = []
         unknown_name = False
+        corrected_any = False
         latin: set[str] = set()
         text = terminal_text(question[:MAX_QUESTION_CHARS])  # escape sequences are no words of a question
         english = _ENGLISH_SENTENCE.search(text) is not None
@@ -145,8 +147,11 @@ class Assistant:
                     and not is_near_known(self.index, term):
                 unknown_name = True
             out.append(corrected or term)
+            corrected_any = corrected_any or corrected is not None
             if corrected and _latin_name(token.surface) and corrected.isascii():
                 latin.add(corrected)
+        if corrected_any:  # a corrected word may complete a synonym (persistant volume → persistentvolume)
+            out = [t.term for t in apply_synonyms([Token(t, t) for t in out], self.analyzer.synonyms)]
         return out, unknown_name, frozenset(latin)
 
     def expand(self, question: str, terms: list[str]) -> list[str]:
