@@ -319,6 +319,11 @@ class Concepts:
 
     entries: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # (phrases, terms)
 
+    def matches(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
+        """(phrase, concept terms) of every phrase found in the question."""
+        text = normalize_text(question)
+        return [(p, terms) for phrases, terms in self.entries for p in phrases if _contains(text, p)]
+
     def expand(self, question: str) -> list[str]:
         """The concept terms of every phrase found in the question (normalized like any text)."""
         text = normalize_text(question)

@@ -159,6 +159,23 @@ class Assistant:
         vocab = self.index.scorer.vocab
         return [t for t in self.index.concepts.expand(question) if t in vocab and t not in terms]
 
+    def judged_terms(self, question: str, terms: list[str]) -> list[str]:
+        """The terms whether the corpus covers a question is judged on: a learner phrase that points to a
+        concept (concepts.yaml: 毎回打つ → alias, 落ちる前 → previous) stands for the concept's words the
+        corpus knows, so its everyday words (打つ, 毎回) do not count as missing from the guide."""
+        vocab = self.index.scorer.vocab
+        explained: set[str] = set()
+        concepts: list[str] = []
+        for phrase, concept in self.index.concepts.matches(question):
+            known = [c for c in concept if c in vocab]
+            if known:
+                explained.update(self.analyzer.terms(phrase))
+                concepts.extend(c for c in known if c not in concepts)
+        if not explained:
+            return terms
+        kept = [t for t in terms if t not in explained]
+        return kept + [c for c in concepts if c not in kept]
+
     def _decompound(self, term: str) -> list[str] | None:
         """Two known words that make up an unknown one, the most balanced split first."""
         if len(term) < 4:
@@ -189,7 +206,7 @@ class Assistant:
                         definition=asks_definition(query), extra=self.expand(query, terms), task=asks_task(query),
                         unknown_name=unknown_name, overview=asks_overview(query),
                         subject=frozenset(t for t in terms if t not in self._generic and t in self.index.scorer.vocab),
-                        latin=latin, settings=self.search_settings)
+                        latin=latin, judged=self.judged_terms(query, terms), settings=self.search_settings)
         return terms, follow_up, result
 
     def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:

@@ -182,7 +182,8 @@ def _is_swap(a: str, b: str) -> bool:
 def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | None = None,
            definition: bool = False, extra: list[str] | None = None, task: bool = False,
            unknown_name: bool = False, overview: bool = False, subject: frozenset[str] | None = None,
-           latin: frozenset[str] | None = None, settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
+           latin: frozenset[str] | None = None, judged: list[str] | None = None,
+           settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
     """Rank the articles for these terms and measure how well the best one covers them.
 
     ``prefer`` is the article a follow-up question most likely continues: it counts for more.
@@ -194,7 +195,9 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     the guide never uses (a feature of the "about it" model). ``overview`` says it asks what something
     is or why one would use it: a page whose description opens by naming it (``subject``, the question's
     topic words; by default its known words) is preferred. ``latin`` are the terms the question writes
-    in Latin letters (names, for telling "about it" from "mentions it")."""
+    in Latin letters (names, for telling "about it" from "mentions it"). ``judged`` are the terms whether
+    the corpus covers the question is judged on (default ``terms``): a learner phrase that points to a
+    concept (毎回打つのだるい → alias) is judged by the concept's word, not by its everyday words."""
     scorer = index.scorer
     own_scores = scorer.get_scores(terms)
     scores = own_scores
@@ -249,9 +252,12 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         docs.append(RankedDoc(doc_index, float(base[i]) * boost, passages[0][0], tuple(passages[:5])))
     docs.sort(key=lambda d: (-d.score, d.doc_index))
     ranked = docs[:depth]
-    coverage = _coverage(index, terms, ranked[0].doc_index, settings)
-    ideal = sum(_weight(index, t, settings) for t in terms) * (K1 + 1)
-    unknown = sum(1 for t in terms if t not in scorer.vocab) / len(terms)
+    if judged is not None and judged != list(terms):
+        best_raw = float(scorer.get_scores(judged).max()) if judged else 0.0
+    judged = list(terms) if judged is None else judged
+    coverage = _coverage(index, judged, ranked[0].doc_index, settings) if judged else 0.0
+    ideal = sum(_weight(index, t, settings) for t in judged) * (K1 + 1)
+    unknown = sum(1 for t in judged if t not in scorer.vocab) / len(judged) if judged else 1.0
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
     probability = answer_probability(features, settings)
     graded, about, about_feats, mentions = grade(index, terms, tuple(ranked), probability, scores, unknown_name,
