@@ -195,7 +195,8 @@ class Assistant:
         there is nothing to search for)."""
         query = question.strip()
         terms, unknown_name, latin = self._analyze(query)
-        terms = _without_domain(terms, self.index.scorer.vocab, self._generic)
+        if not _COMPONENT.search(query):  # kube-proxy: kube is part of a name here
+            terms = _without_domain(terms, self.index.scorer.vocab, self._generic)
         follow_up = False
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
             follow_up = True
@@ -275,6 +276,7 @@ _ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|do
 
 
 DOMAIN_WORDS = frozenset({"kubernetes"})
+_COMPONENT = re.compile(r"kube-", re.I)
 _NAME_TERM = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")  # a name (pod, サイドカー), not a word like 仕組み
 
 
