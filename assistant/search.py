@@ -53,6 +53,9 @@ class SearchSettings:
     subject_doc_boost: float = 3.0
     """For "what is X / why X", a page whose description opens by naming X (「Kubernetesは、…」) ranks higher
     (docs: "what is Kubernetes" questions at the overview page 0/7 → 4/7; 1.0 → 3/7)."""
+    howto_boost: float = 0.3
+    """For "how do I", a passage whose own heading asks how (「…するには？」) is preferred
+    (0 → section R@1 0.771, 0.15 → 0.779, 0.3 → 0.781, 0.5 → 0.779)."""
     opening_boost: float = 0.2
     """A section's opening piece is preferred over its later pieces: it answers the heading (0 → 要点 0.780)."""
     definition_support: float = 0.0
@@ -224,7 +227,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     base = best + (settings.definition_support if definition else settings.support_weight) * second
     query = set(terms) | set(extra or ())
     weights = {t: _weight(index, t, settings) * (1.0 if t in terms else settings.expansion_weight) for t in query}
-    intent = Intent(definition)
+    intent = Intent(definition, task)
     own = subject if subject is not None else frozenset(t for t in terms if t in scorer.vocab)
     docs = []
     rerank = [int(i) for i in np.argsort(-base, kind="stable")[:settings.rerank_depth]]
@@ -385,6 +388,7 @@ class Intent:
     """What kind of answer the question asks for, read from its wording."""
 
     definition: bool = False  # "what is X"
+    task: bool = False  # "how do I X"
 
 
 def own_heading_terms(index: SearchIndex, pid: int) -> tuple[str, ...]:
@@ -443,6 +447,19 @@ def bind_heading_analyzer(index: SearchIndex, analyzer) -> None:
     index.__dict__["_own_heading_cache"] = {}
 
 
+_HOWTO_HEADING = re.compile(r"(?:には|方法は|どうする|どう書く|どう取る|どう用意する)(?:[？?]|$)|(?:するには|には)[？?（(]")
+
+
+def is_howto_heading(index: SearchIndex, pid: int) -> bool:
+    """The passage's own heading asks how to do something (「…を見るには？」, 「…の方法は？」)."""
+    cache = index.__dict__.setdefault("_howto_cache", {})
+    found = cache.get(pid)
+    if found is None:
+        heading = index.passage(pid).section.split(SECTION_SEPARATOR)[-1].strip()
+        found = cache[pid] = bool(_HOWTO_HEADING.search(heading))
+    return found
+
+
 def heading_match(index: SearchIndex, weights: dict[str, float], pid: int) -> float:
     """How well the passage's own heading asks the question (0..1): the IDF share of the question's
     words found in it."""
@@ -467,6 +484,8 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     # "startup probe とは？" under "liveness probeとreadiness probeの違いは？" does not answer "liveness probeとは".
     if intent.definition and index.defines[pid] and (not heading or set(own_heading_terms(index, pid)) & query):
         boost *= 1.0 + settings.definition_boost
+    if intent.task and settings.howto_boost and is_howto_heading(index, pid):
+        boost *= 1.0 + settings.howto_boost  # "どうやって見るの" → 「…を見るには？」, not 「…はどこに保存されている？」
     if index.opens[pid]:  # a section's opening answers its heading's question; later pieces elaborate
         boost *= 1.0 + settings.opening_boost
     return boost
