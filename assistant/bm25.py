@@ -46,10 +46,16 @@ class ImpactIndex:
 
     vocab: dict[str, int]
     offsets: np.ndarray  # int64, len(vocab) + 1: postings of term i are offsets[i]:offsets[i+1]
-    passage_ids: np.ndarray  # int32
+    passage_ids: np.ndarray  # intp (int64): numpy's own index type, so scoring never converts it
     impacts: np.ndarray  # float64
     idf: np.ndarray  # float64, per term
     n_passages: int
+
+    def __post_init__(self) -> None:
+        # Plain ndarray views of memory-mapped arrays: slicing a np.memmap costs a subclass object each time.
+        self.offsets = np.asarray(self.offsets)
+        self.passage_ids = np.asarray(self.passage_ids)
+        self.impacts = np.asarray(self.impacts)
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, contributions) of one term; empty when the term is unknown."""
@@ -60,12 +66,26 @@ class ImpactIndex:
         return self.passage_ids[start:end], self.impacts[start:end]
 
     def get_scores(self, terms: list[str]) -> np.ndarray:
-        """Scores of every passage, equal to the reference ``get_scores`` for the same terms."""
+        """Scores of every passage, equal to the reference ``get_scores`` for the same terms.
+
+        The reference adds each term's contribution to a zero score, term by term. Here the first
+        known term's postings are written into zeros (0.0 + x == x exactly) and later ones added with
+        ``np.add.at``, one unbuffered pass per term in the same order: the same sums, bit for bit,
+        touching only the passages that hold a term (bm25s's layout, in float64 for exactness).
+        """
+        vocab, offsets, ids, impacts = self.vocab, self.offsets, self.passage_ids, self.impacts
         scores = np.zeros(self.n_passages)
+        first = True
         for term in terms:
-            ids, contributions = self.postings(term)
-            if len(ids):
-                scores[ids] += contributions
+            i = vocab.get(term)
+            if i is None:
+                continue
+            start, end = offsets[i], offsets[i + 1]
+            if first:
+                scores[ids[start:end]] = impacts[start:end]
+                first = False
+            else:
+                np.add.at(scores, ids[start:end], impacts[start:end])
         return scores
 
     def term_idf(self, term: str) -> float:
@@ -74,7 +94,7 @@ class ImpactIndex:
         return float(self.idf[i]) if i is not None else lucene_idf(self.n_passages, 0)
 
 
-_EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_EMPTY_IDS = np.zeros(0, dtype=np.intp)
 _EMPTY_IMPACTS = np.zeros(0, dtype=np.float64)
 
 
@@ -110,7 +130,7 @@ def build_impact_index(corpus_terms: list[list[str]], k1: float = K1, b: float =
     rank = np.empty(len(words), dtype=np.int64)
     rank[[vocab_ids[w] for w in words]] = np.arange(len(words))
     term_of = rank[np.asarray(tids, dtype=np.int64)]
-    pid_arr = np.asarray(pids, dtype=np.int32)
+    pid_arr = np.asarray(pids, dtype=np.intp)
     order = np.lexsort((pid_arr, term_of))
     term_of, pid_arr = term_of[order], pid_arr[order]
     tf = np.asarray(tfs, dtype=np.float64)[order]

@@ -24,7 +24,7 @@ from .bm25 import ImpactIndex, build_impact_index
 from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage, chunk_documents
 from .corpus import Corpus, Problem
 
-INDEX_FORMAT = "9"
+INDEX_FORMAT = "10"  # 10: passage ids stored as int64 (numpy index type)
 TITLE_WEIGHT = 3
 SECTION_WEIGHT = 2
 DESCRIPTION_WEIGHT = 1
