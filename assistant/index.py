@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from . import __version__
-from .analyzer import Analyzer, Concepts, Synonyms, synonyms_from_json, synonyms_to_json, terms_of
+from .analyzer import Analyzer, Concepts, Synonyms, synonyms_from_json, synonyms_to_json
 from .bm25 import ImpactIndex, build_impact_index
 from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage, chunk_documents
 from .corpus import Corpus, Problem
@@ -135,8 +135,7 @@ _worker_analyzer: Analyzer | None = None
 
 
 def _analyze_one(analyzer: Analyzer, text: str) -> Analyzed:
-    tokens = analyzer.tokens(text)
-    return terms_of(tokens), {t.surface: t.term for t in tokens if t.surface.strip()}
+    return analyzer.analyze(text)
 
 
 def _init_worker(rows: dict, digest: str) -> None:
