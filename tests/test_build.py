@@ -31,3 +31,78 @@ def test_synonyms_still_join_variant_sequences():
     terms, surfaces = Analyzer(synonyms).analyze("ネームスペースとレプリカセットとsvc")
     assert len(terms) == 3 and "svc" in surfaces
     assert surfaces["ネームスペース"] == terms[0]  # a variant of two morphemes became one term
+
+
+# --- workers die with their parent ---------------------------------------------------------------
+
+import os  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+
+from conftest import article, command, write_corpus  # noqa: E402
+
+
+def _large_corpus(folder):
+    """About 2 million characters: enough for the build to start analysis children."""
+    sentence = "Pod{i}のコンテナ{j}はノード{j}の上で動き、Service{i}が通信を振り分けます。設定{j}はConfigMapに置きます。"
+    files = {}
+    for i in range(200):
+        sections = [f"## 見出し{i}-{j}\n\n" + "".join(sentence.format(i=i, j=j + k) for k in range(20))
+                    for j in range(10)]
+        files[f"a{i:03}.md"] = article(f"doc{i}", f"記事{i}", "\n\n".join(sections), order=i + 1)
+    return write_corpus(folder, files)
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"  # a zombie has already died
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
+                    reason="needs Linux's /proc and at least two cores (one analysis child)")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_analysis_children_die_with_their_parent(sig, tmp_path):
+    corpus = _large_corpus(tmp_path / "big")
+    env = {**os.environ, "K8S_ASSISTANT_CACHE_DIR": str(tmp_path / "cache")}
+    parent = subprocess.Popen([*command(), "ask", "--corpus", str(corpus), "Podとは"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        children: list[int] = []
+        while not children and parent.poll() is None and time.monotonic() < deadline:
+            children = _children_of(parent.pid)
+            time.sleep(0.02)
+        assert children, "the cold build of a large corpus started no analysis child"
+        time.sleep(0.3)  # let the children start analyzing
+        family = children + [g for c in children for g in _children_of(c)]
+        parent.send_signal(sig)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 2
+        while any(map(_alive, family)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [p for p in family if _alive(p)], "analysis children outlived their parent by 2 s"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
