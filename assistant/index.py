@@ -23,7 +23,6 @@ from .analyzer import Analyzer, Concepts, Synonyms, synonyms_from_json, synonyms
 from .bm25 import ImpactIndex, build_impact_index
 from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage, chunk_documents
 from .corpus import Corpus, Problem
-from .pool import Child, analyze_texts, close_all, start_children, usable_cores
 
 INDEX_FORMAT = "10"  # 10: passage ids stored as int64 (numpy index type)
 TITLE_WEIGHT = 3
@@ -135,6 +134,8 @@ PROCESS_THRESHOLD = 1_000_000  # characters: below this, a child process costs m
 
 def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = None) -> SearchIndex:
     """Chunk, analyze and score a loaded corpus."""
+    from .pool import close_all, start_children, usable_cores  # lazily: a warm start never builds
+
     started = time.perf_counter()
     size = sum(len(d.body) + len(d.title) + len(d.description) for d in corpus.documents)
     # Children start first: their start-up (Python, Sudachi's dictionary) overlaps the chunking below.
@@ -146,8 +147,10 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
         raise
 
 
-def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, children: list[Child],
+def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, children: list,
            started: float) -> SearchIndex:
+    from .pool import analyze_texts
+
     documents = sorted(corpus.documents, key=lambda d: (d.order == 0, d.order, d.path, d.doc_id)) \
         if all(d.order for d in corpus.documents) else list(corpus.documents)
     passages: list[Passage] = []
