@@ -88,18 +88,30 @@ def _command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "assistant"]
 
 
+RUNNER = r"""
+import json, os, subprocess, sys, time
+argv, stdin = json.loads(sys.argv[1]), sys.stdin.buffer.read() if sys.argv[2] == "1" else None
+started = time.perf_counter()
+proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+if stdin is not None:
+    proc.stdin.write(stdin)
+    proc.stdin.close()
+_, _status, usage = os.wait4(proc.pid, 0)
+print(json.dumps([time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss]))
+"""
+
+
 def _run(argv: list[str], env: dict[str, str], stdin: bytes | None = None) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (user + system, with children) and peak RSS (KB) of one process."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    if stdin is not None:
-        assert proc.stdin is not None
-        proc.stdin.write(stdin)
-        proc.stdin.close()
-    _, _status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = 0
-    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    """Wall seconds, CPU seconds (user + system, with children) and peak RSS (KB) of one process.
+
+    Started from a small runner process: a child forked from this (large) benchmark process would
+    count this process's memory in its own peak RSS."""
+    import json
+    out = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(argv), "1" if stdin is not None else "0"],
+                         input=stdin, capture_output=True, env=env, check=True).stdout
+    wall, cpu, rss = json.loads(out)
+    return wall, cpu, rss
 
 
 def _median(values: list[float]) -> float:
