@@ -79,8 +79,8 @@ def report(row: Row) -> None:
     ROWS.append(row)
     ratio = f"x{row.ratio:.2f}" if row.ratio is not None and "ms" not in row.target else (
         f"{row.ratio:.3f} ms" if row.ratio is not None else "-")
-    print(f"  {row.measure:<44} ours {row.ours:<26} peer {row.peer:<34} {ratio:>9}  target {row.target:<9} "
-          f"{row.met():<3} {row.note}", flush=True)
+    print(f"  {row.measure:<50} {row.ours:<26} {row.peer:<36} {ratio:>9}  {row.target:<9} {row.met():<3} {row.note}",
+          flush=True)
 
 
 def _command() -> list[str]:
@@ -346,7 +346,7 @@ def main() -> None:
     has_docs = args.docs.is_dir()
     docs_args = ["--corpus", str(args.docs), "--base-url", BASE_URL]
     started = time.perf_counter()
-    print(f"  {'measure':<44} {'ours':<31} {'peer':<39} {'ratio':>9}  target")
+    print(f"  {'measure':<50} {'ours':<26} {'peer (same run)':<36} {'ratio':>9}  {'target':<9} met note")
     try:
         warm_ask("default corpus", [], QUESTION, args.runs * 2, env)
         if not has_docs:
