@@ -110,7 +110,8 @@ def child_main(parent: int) -> None:
 
 # --- parent side -----------------------------------------------------------------------------------
 
-_CHILD_CODE = "import sys; sys.path.insert(0, sys.argv[1]); from assistant.pool import child_main; child_main(int(sys.argv[2]))"
+_CHILD_CODE = ("import sys; sys.path.insert(0, sys.argv[1]); "
+               "from assistant.pool import child_main; child_main(int(sys.argv[2]))")
 
 
 class Child:

@@ -148,7 +148,8 @@ def warm_ask(label: str, extra: list[str], question: str, runs: int, env: dict[s
     if not rss_row:
         report(Row(f"warm ask, {label}", f"{tw * 1000:.0f} ms (cpu {tc * 1000:.0f})",
                    f"floor {fw * 1000:.0f} ms (cpu {fc * 1000:.0f})", tw / fw, "<= 1.2x",
-                   f"cpu x{tc / fc:.2f}; wall ours {_spread([r[0] for r in ours])}, floor {_spread([r[0] for r in floor])}"))
+                   f"cpu x{tc / fc:.2f}; wall ours {_spread([r[0] for r in ours])},"
+                   f" floor {_spread([r[0] for r in floor])}"))
     report(Row(f"peak RSS, warm ask, {label}", f"{tm / 1024:.0f} MB", f"floor {fm / 1024:.0f} MB", tm / fm,
                "<= 2.0x" if rss_row else "-", ""))
 

@@ -1,11 +1,22 @@
-"""Index build: the fast analysis path and the worker processes give the same index as the plain path."""
+"""Index build: the fast analysis path and the analysis children give what the plain path gives,
+and the children never outlive the process that started them."""
 
 from __future__ import annotations
 
-from assistant.analyzer import Analyzer, load_synonyms
-from assistant.corpus import default_corpus_path, load_corpus
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from assistant.analyzer import Analyzer, load_synonyms, synonyms_to_json
 from assistant.chunking import chunk_documents
+from assistant.corpus import default_corpus_path, load_corpus
 from assistant.index import passage_fields
+from assistant.pool import analyze_texts, start_children
+from conftest import article, command, write_corpus
 
 
 def _guide_texts() -> list[str]:
@@ -17,7 +28,8 @@ def _guide_texts() -> list[str]:
 def test_fast_analysis_equals_the_morpheme_path_on_the_guide():
     synonyms, _ = load_synonyms([default_corpus_path() / "synonyms.yaml"])
     analyzer = Analyzer(synonyms)
-    texts = _guide_texts() + ["svcって何", "kubectl get po -n kube-system", "ｋｕｂｅｃｔｌ　ｇｅｔ　ｐｏ", "", "\x00 \t"]
+    texts = _guide_texts() + ["svcって何", "kubectl get po -n kube-system", "ｋｕｂｅｃｔｌ　ｇｅｔ　ｐｏ",
+                              "", "\x00 \t"]
     assert len(texts) > 100
     for text in texts:
         tokens = analyzer.tokens(text, parts=True)  # morpheme by morpheme, no word-id cache
@@ -35,20 +47,11 @@ def test_synonyms_still_join_variant_sequences():
 
 # --- workers die with their parent ---------------------------------------------------------------
 
-import os  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-
-import pytest  # noqa: E402
-
-from conftest import article, command, write_corpus  # noqa: E402
-
 
 def _large_corpus(folder):
     """About 2 million characters: enough for the build to start analysis children."""
-    sentence = "Pod{i}のコンテナ{j}はノード{j}の上で動き、Service{i}が通信を振り分けます。設定{j}はConfigMapに置きます。"
+    sentence = ("Pod{i}のコンテナ{j}はノード{j}の上で動き、Service{i}が通信を振り分けます。"
+                "設定{j}はConfigMapに置きます。")
     files = {}
     for i in range(200):
         sections = [f"## 見出し{i}-{j}\n\n" + "".join(sentence.format(i=i, j=j + k) for k in range(20))
@@ -106,3 +109,33 @@ def test_analysis_children_die_with_their_parent(sig, tmp_path):
         if parent.poll() is None:
             parent.kill()
             parent.wait()
+
+
+# --- analysis children give the same result as one process ------------------------------------------
+
+def _texts_and_analyzer():
+    synonyms, _ = load_synonyms([default_corpus_path() / "synonyms.yaml"])
+    return _guide_texts(), Analyzer(synonyms)
+
+
+def test_children_analyze_exactly_as_the_parent_does():
+    texts, analyzer = _texts_and_analyzer()
+    children = start_children(2)
+    if not children:
+        pytest.skip("this platform cannot start child processes")
+    hello = (synonyms_to_json(analyzer.synonyms), analyzer.synonyms.digest)
+    got = analyze_texts(texts, analyzer.analyze, children, hello)
+    assert [(terms, list(s.items())) for terms, s in got] == \
+        [(terms, list(s.items())) for terms, s in map(analyzer.analyze, texts)]
+    assert all(child.process.poll() is not None for child in children)  # none left running
+
+
+def test_a_child_that_dies_leaves_its_work_to_the_parent():
+    texts, analyzer = _texts_and_analyzer()
+    children = start_children(1)
+    if not children:
+        pytest.skip("this platform cannot start child processes")
+    children[0].process.kill()
+    hello = (synonyms_to_json(analyzer.synonyms), analyzer.synonyms.digest)
+    got = analyze_texts(texts, analyzer.analyze, children, hello)
+    assert [terms for terms, _ in got] == [analyzer.analyze(t)[0] for t in texts]
