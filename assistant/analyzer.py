@@ -16,7 +16,6 @@ from pathlib import Path
 
 
 ANALYZER_VERSION = "2"
-SUDACHI_MAX_BYTES = 49_149
 _OOV_WORD_IDS = 0xF000_0000  # word ids from here on are unknown words: one id per part of speech, not per word
 CHUNK_BYTES = 40_000  # stay well below Sudachi's limit
 SUB_UNITS = False  # index the short units of compounds too (multi-granularity)
