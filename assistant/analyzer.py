@@ -276,29 +276,37 @@ def apply_synonyms(tokens: list[Token], synonyms: Synonyms) -> list[Token]:
 
 
 def _synonyms_on_lists(terms: list[str], surfaces: list[str], synonyms: Synonyms) -> tuple[list[str], list[str]]:
-    """``apply_synonyms`` on parallel lists of terms and surfaces (no Token objects)."""
+    """``apply_synonyms`` on parallel lists of terms and surfaces (no Token objects).
+
+    Only positions whose term starts some variant are tried (found in one pass at C speed); the
+    words between matches are copied as slices. Same result as scanning every position."""
     if not synonyms.table:
         return terms, surfaces
     table, sizes_from = synonyms.table, synonyms.sizes_from()
-    if not any(t in sizes_from for t in terms):
+    if sizes_from.keys().isdisjoint(terms):
         return terms, surfaces
+    n = len(terms)
     out_terms: list[str] = []
     out_surfaces: list[str] = []
-    i, n = 0, len(terms)
-    while i < n:
-        for size in sizes_from.get(terms[i], ()):
+    done = 0  # terms[:done] are in the output
+    for i in [i for i, term in enumerate(terms) if term in sizes_from]:
+        if i < done:  # inside a variant matched just before
+            continue
+        for size in sizes_from[terms[i]]:
             if i + size > n:
                 continue
             canonical = table.get(tuple(terms[i:i + size]))
             if canonical is not None:
+                out_terms += terms[done:i]
+                out_surfaces += surfaces[done:i]
                 out_terms.append(canonical)
                 out_surfaces.append("".join(surfaces[i:i + size]))
-                i += size
+                done = i + size
                 break
-        else:
-            out_terms.append(terms[i])
-            out_surfaces.append(surfaces[i])
-            i += 1
+    if not done:
+        return terms, surfaces
+    out_terms += terms[done:]
+    out_surfaces += surfaces[done:]
     return out_terms, out_surfaces
 
 
