@@ -15,7 +15,7 @@ from assistant.analyzer import Analyzer, load_synonyms, synonyms_to_json
 from assistant.chunking import chunk_documents
 from assistant.corpus import default_corpus_path, load_corpus
 from assistant.index import passage_fields
-from assistant.pool import analyze_texts, start_children
+from assistant.pool import analyze_texts, start_children, usable_cores
 from conftest import article, command, write_corpus
 
 
@@ -82,7 +82,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
+@pytest.mark.skipif(not sys.platform.startswith("linux") or usable_cores() < 2,
                     reason="needs Linux's /proc and at least two cores (one analysis child)")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_analysis_children_die_with_their_parent(sig, tmp_path):
