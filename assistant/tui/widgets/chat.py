@@ -151,7 +151,8 @@ class PreparedAnswer:
     def _not_covered(self, answer: "Answer") -> None:
         self._static(plain(answer.message or "この質問はガイドでは扱われていないようです。"), "not-covered")
         if answer.suggestions:
-            self._static(plain("近い話題（番号キーかEnterで開きます）:"), "sources-title")
+            label = "触れている箇所" if answer.coverage == "mention" else "近い話題"  # mention: where the guide mentions it
+            self._static(plain(f"{label}（番号キーかEnterで開きます）:"), "sources-title")
             for number, s in enumerate(answer.suggestions, 1):
                 self.parts.append(("link", dict(label=source_label(number, s.title, s.source), kind="url",
                                                 value=s.source, number=number, title=s.title), "source"))
