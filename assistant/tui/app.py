@@ -37,7 +37,7 @@ from textual.worker import Worker, WorkerState
 from .commands import GuideCommands, system_commands
 from .desktop import clipboard_problem, save_answer
 from .history import History
-from .keys import LINK_MODE_PROMPT, option_key_names
+from .keys import LINK_MODE_PROMPT, source_key
 from .markdown import MarkdownDocument, MarkdownView, parse_markdown
 from .text import answer_as_text, clean, is_web_url, one_line, short_url
 from .widgets import (AnswerMessage, ArticleMessage, ChatLog, HistoryInput, LinkItem, NoticeMessage, PassagesView,
@@ -88,11 +88,8 @@ class AssistantApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "終了", priority=True),
         # Sources by number (see keys.py): Ctrl+O then a digit, or Alt+digit as terminals send it.
+        # The digits themselves are read in on_event (before any widget, the question box included).
         Binding("ctrl+o", "link_mode", "出典を開く", key_display="^o 1-9", priority=True),
-        *[Binding(str(n), f"link_digit({n})", show=False, priority=True) for n in range(0, 10)],
-        *[Binding(f"alt+{n}", f"open_source({n})", show=False, priority=True) for n in range(1, 10)],
-        *[Binding(name, f"open_source({n})", show=False, priority=True)
-          for n, name in enumerate(option_key_names(), 1)],
         # Priority: acted on as the key arrives, so keys typed right after (a burst) go where they should.
         Binding("ctrl+y", "copy_answer", "コピー", priority=True),
         Binding("ctrl+t", "toggle_toc", "目次", priority=True),
@@ -496,8 +493,6 @@ class AssistantApp(App[int]):
     # --- links and sources --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "link_digit":
-            return self.link_mode  # digits type, except right after Ctrl+O
         behind_dialog = self.screen is not self.screen_stack[0]
         if action in ("toggle_toc", "clear_chat", "copy_answer", "scroll_chat", "link_mode", "open_source") \
                 and behind_dialog:
@@ -505,11 +500,20 @@ class AssistantApp(App[int]):
         return True
 
     async def on_event(self, event: events.Event) -> None:
-        """Link mode ends with the next key: a digit is taken by ``link_digit``; any other key ends the
-        mode and then does what it always does (typing is never lost)."""
-        if self.link_mode and isinstance(event, events.Key) and not event.is_forwarded \
-                and not (event.character or "").isdigit() and event.key != "ctrl+o":
-            self._end_link_mode()
+        """Source keys, read before any widget sees the key (see keys.py): Alt+digit (as it arrives) opens
+        that source; after Ctrl+O, a digit opens that source and any other key ends the mode and then
+        does what it always does (typing is never lost)."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen is self.screen_stack[0]:
+            number = source_key(event.key, event.character)
+            if number is not None:
+                self._end_link_mode()
+                self.action_open_source(number)
+                return
+            if self.link_mode and event.key != "ctrl+o":
+                self._end_link_mode()
+                if event.character and event.character.isdigit():
+                    self.action_open_source(int(event.character))
+                    return
         await super().on_event(event)
 
     def action_link_mode(self) -> None:
@@ -526,10 +530,6 @@ class AssistantApp(App[int]):
             self.link_mode = False
             self.query_one(StatusLine).end_prompt()
             self.refresh_bindings()
-
-    def action_link_digit(self, number: int) -> None:
-        self._end_link_mode()
-        self.action_open_source(number)
 
     def action_open_source(self, number: int) -> None:
         if not self.last_links:

@@ -44,11 +44,10 @@ def option_digit(character: str | None) -> int | None:
     return None
 
 
-def option_key_names() -> list[str]:
-    """Textual's key names for the nine Option characters (a binding needs the name): a letter-like
-    character is its own name (``ª``), others are their Unicode name in snake case (``¡`` →
-    ``inverted_exclamation_mark``). A test checks these against keys read from a real terminal."""
-    import unicodedata
 
-    return [c if c.isalnum() else unicodedata.name(c).lower().replace(" ", "_").replace("-", "_")
-            for c in OPTION_DIGITS]
+def source_key(key: str, character: str | None) -> int | None:
+    """The source number an Alt+digit key stands for, as it arrives: ``alt+1`` (terminals that report
+    modifiers) or the Option character (ESC+digit as Textual reads it, or Option+digit on a Mac)."""
+    if key.startswith("alt+") and key[4:].isdigit() and key[4:] != "0":
+        return int(key[4:])
+    return option_digit(character)

@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.tui.app import AssistantApp
 from assistant.tui.widgets import AnswerMessage
 
-from ..conftest import article, write_corpus
+from conftest import article, write_corpus
 
 # A fixed corpus for the app tests and the snapshots. Long enough to need trimming and folding,
 # with a code table and a ```text diagram wider than 80 columns.

@@ -60,10 +60,20 @@ class HistoryInput(Input):
 
     def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
+            # Taken here, in the order the keys arrived, not through the Enter binding: a binding runs
+            # when the key has come back to the app, after the keys typed behind it were inserted, so a
+            # burst "A⏎B⏎" would ask "AB" and then an empty question.
+            event.stop()
+            event.prevent_default()
             self._enter_at = time.perf_counter()  # the question is "sent" from here (answer timing)
+            self._submit_line()
 
     async def action_submit(self) -> None:
-        """Take the line and empty the box now, in key order (not when the app gets to it)."""
+        """Enter by other means (a binding, a test): the same as the key."""
+        self._submit_line()
+
+    def _submit_line(self) -> None:
+        """Take the line and empty the box now, so the next keys start the next question."""
         text = self.value
         sent = self.take_enter_time()
         self._showing = None
