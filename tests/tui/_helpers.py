@@ -117,18 +117,28 @@ async def ask(pilot, question: str) -> AnswerMessage:
 
 
 def screen_text(app: AssistantApp) -> str:
-    """What the screen shows, as text (through the public export of the screen)."""
-    return app.export_screenshot_text() if hasattr(app, "export_screenshot_text") else _svg_text(app)
-
-
-def _svg_text(app: AssistantApp) -> str:
+    """What the screen shows, as text, read from the public SVG export (no private compositor)."""
     import html
     import re
 
+    from rich.cells import cell_len
+
     svg = app.export_screenshot()
-    rows: dict[str, list[tuple[float, str]]] = {}
+    char_width = 0.61 * 20  # Rich's SVG export: font size 20, characters 0.61 em wide
+    line_height, first = 0.61 * 20 * 2, 20.0  # rows are 24.4 apart, the first at y=20
+    rows: dict[int, list[tuple[int, str]]] = {row: [] for row in range(app.size.height)}
     for match in re.finditer(r'<text[^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
         x, y, body = match.groups()
-        rows.setdefault(y, []).append((float(x), html.unescape(re.sub("<[^>]+>", "", body))))
-    return "\n".join("".join(t for _x, t in sorted(parts)).replace("\xa0", " ")
-                     for _y, parts in sorted(rows.items(), key=lambda item: float(item[0])))
+        row = (float(y) - first) / line_height
+        if abs(row - round(row)) > 0.05 or round(row) not in rows:
+            continue  # the window title of the export, not a screen row
+        text = html.unescape(re.sub("<[^>]+>", "", body)).replace("\xa0", " ")
+        rows[round(row)].append((round(float(x) / char_width), text))
+    lines = []
+    for _row, parts in sorted(rows.items()):
+        line = ""
+        for column, text in sorted(parts):
+            gap = column - cell_len(line)
+            line += " " * max(0, gap) + text
+        lines.append(line.rstrip())
+    return "\n".join(lines)
