@@ -473,7 +473,9 @@ class AssistantApp(App[int]):
 
         def scroll() -> None:
             if widget.is_attached and not chat.user_scrolled:
-                chat.scroll_to_widget(widget, top=True, animate=False)
+                chat.scroll_to_widget(widget, top=True, animate=False, immediate=True)
+                chat.following = widget
+                chat.note_reading_position()
 
         self.call_after_refresh(scroll)  # every height is known at mount (no widget grows later)
 
@@ -629,9 +631,10 @@ class AssistantApp(App[int]):
         chat = self.chat
         chat.user_scrolled = True
         if direction < 0:
-            chat.scroll_page_up()
+            chat.scroll_page_up(animate=False)
         else:
-            chat.scroll_page_down()
+            chat.scroll_page_down(animate=False)
+        chat.call_after_refresh(chat.note_reading_position)
 
     def action_toggle_toc(self) -> None:
         toc = self.toc
@@ -641,9 +644,6 @@ class AssistantApp(App[int]):
             self._focus(toc)
         else:
             self._focus(self.question_input)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.chat.keep_reading_position()
 
     @on(TocPanel.Close)
     def _close_toc(self, event: TocPanel.Close) -> None:

@@ -60,6 +60,5 @@ def system_commands(app: "AssistantApp") -> Iterable[SystemCommand]:
     yield SystemCommand("回答をコピー", "最後の回答を出典のリンクごとコピーし、ファイルにも保存（Ctrl+Y）",
                         app.action_copy_answer)
     yield SystemCommand("会話を消す", "会話を最初の状態に戻す（Ctrl+L）", app.action_clear_chat)
-    yield SystemCommand("キーの一覧", "使えるキーを画面の右に表示/非表示", app.action_toggle_keys)
     yield SystemCommand("明るい/暗い配色の切り替え", "画面の配色を切り替えます", app.action_toggle_dark)
     yield SystemCommand("終了", "アシスタントを終了します（Ctrl+Q）", app.action_quit)

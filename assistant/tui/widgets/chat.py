@@ -128,29 +128,43 @@ class ChatLog(VerticalScroll, can_focus=True):
     def __init__(self, *children: Widget, **kwargs) -> None:
         super().__init__(*children, **kwargs)
         self.user_scrolled = False  # set when the reader scrolls by hand; the app then leaves the view alone
+        self._reading: tuple[Widget, float] | None = None  # (message at the top, how far into it)
+        self.following: Widget | None = None  # the newest question, put at the top by the app
 
     def on_key(self, event: events.Key) -> None:
         if event.key in ("up", "down", "pageup", "pagedown", "home", "end"):
             self.user_scrolled = True
+            self.call_after_refresh(self.note_reading_position)
         elif event.is_printable and event.character and event.character != " ":
             event.stop()
             event.prevent_default()
             self.post_message(TypeAhead(event.character))
 
-    def keep_reading_position(self) -> None:
-        """Keep the text at the top of the view there after the layout changes (a resize, the table
-        of contents opening): remembers which message is at the top and how far into it, and scrolls
-        back to the same place once the new layout is known."""
+    def note_reading_position(self) -> None:
+        """Remember which message is at the top of the view and how far into it (called whenever the
+        view is moved on purpose: by the reader or by the app showing an answer)."""
         top = self.scroll_y
-        anchor = None
         for child in self.children:
             region = child.virtual_region
             if region.y <= top < region.y + max(1, region.height) + 1:
-                anchor = (child, (top - region.y) / max(1, region.height))
-                break
-        if anchor is None:
+                self._reading = (child, (top - region.y) / max(1, region.height))
+                return
+
+    def keep_reading_position(self) -> None:
+        """The layout is about to change (the table of contents opens or closes): note the position
+        now; :meth:`on_resize` puts it back once the new layout is known."""
+        self.note_reading_position()
+
+    def on_resize(self) -> None:
+        following = self.following
+        if not self.user_scrolled and following is not None and following.is_attached:
+            # reading the newest answer: keep its question at the top, as when it arrived
+            self.call_after_refresh(self.scroll_to_widget, following, top=True, animate=False, immediate=True)
             return
-        child, fraction = anchor
+        reading = self._reading
+        if reading is None:
+            return
+        child, fraction = reading
 
         def restore() -> None:
             if child.is_attached:
@@ -161,9 +175,11 @@ class ChatLog(VerticalScroll, can_focus=True):
 
     def on_mouse_scroll_up(self) -> None:
         self.user_scrolled = True
+        self.call_after_refresh(self.note_reading_position)
 
     def on_mouse_scroll_down(self) -> None:
         self.user_scrolled = True
+        self.call_after_refresh(self.note_reading_position)
 
 
 class QuestionMessage(Static):

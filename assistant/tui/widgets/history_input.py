@@ -50,6 +50,7 @@ class HistoryInput(Input):
 
     def __init__(self, *args, history: list[str] | None = None, **kwargs) -> None:
         kwargs.setdefault("max_length", QUESTION_LIMIT)
+        kwargs.setdefault("select_on_focus", False)  # type-ahead lands here with a focus: keep what it typed
         super().__init__(*args, **kwargs)
         self.history: list[str] = history if history is not None else []
         self._position: int | None = None  # index into history while browsing, None = the draft
