@@ -32,7 +32,8 @@ RICH_WORD = r"\s*\S+\s*"  # Rich's own splitter, which enable_japanese_line_brea
 def japanese_word() -> re.Pattern:
     """The word splitter, compiled on first use (about 4 ms, which the first frame does without)."""
     mark = r"(?:\u00a0\[\d{1,3}\])?"
-    return re.compile(rf"\s*[{_OPEN}]*[{_CJK}][{_CLOSE}]*{mark}\s*|\s*[{_OPEN}]*[^\s{_CJK}]+{mark}\s*")
+    # Latin first, so an opening bracket before a Latin word (「Kubernetes) stays with the word.
+    return re.compile(rf"\s*[{_OPEN}]*[^\s{_CJK}]+{mark}\s*|\s*[{_OPEN}]*[{_CJK}][{_CLOSE}]*{mark}\s*")
 
 
 def break_offsets(text: str, width: int) -> list[int]:

@@ -15,6 +15,7 @@ opens the rest); the others are folded until opened ("本文を表示", by key o
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from rich.text import Text
@@ -93,12 +94,20 @@ def _paragraphs(markdown: str) -> list[str]:
     return pieces
 
 
+_MARKUP_GAP = r"(?:\*\*|__|[*_`]|\s)*"  # inline markup or a line break between a sentence's characters
+
+
 def without_summary(markdown: str, sentences: Iterable[str]) -> str:
-    """The passage without the sentences the 要点 already shows (where they appear word for word)."""
+    """The passage without the sentences the 要点 already shows, found through any inline markup
+    (``**…**``, `` `…` ``) or line breaks the passage has inside them."""
     for sentence in sentences:
-        sentence = sentence.strip()
-        if len(sentence) >= 8 and sentence in markdown:
-            markdown = markdown.replace(sentence, "", 1)
+        sentence = "".join(sentence.split())
+        if len(sentence) < 8:
+            continue
+        pattern = _MARKUP_GAP.join(re.escape(character) for character in sentence)
+        match = re.search(r"(?:\*\*|__)?" + pattern + r"(?:\*\*|__)?", markdown)
+        if match:
+            markdown = markdown[:match.start()] + markdown[match.end():]
     pieces = [p for p in _paragraphs(markdown) if p.strip(" \t-*>・")]
     return "\n\n".join(pieces)
 
