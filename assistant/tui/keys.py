@@ -25,7 +25,7 @@ LINK_MODE_PROMPT = "出典を開く: 番号 1-9 を押してください（ほ�
 # (keys, what they do): shown by the welcome message and listed in the README's key table.
 KEY_HELP: list[tuple[str, str]] = [
     ("Enter", "質問を送る"),
-    ("Ctrl+O → 1-9", "出典を開く（Alt+1-9 も）"),
+    ("Ctrl+O 1-9", "出典を開く・Alt+1-9"),
     ("Tab", "最新の出典へ移る"),
     ("↑ ↓", "前の質問・項目の移動"),
     ("PgUp / PgDn", "会話をスクロール"),

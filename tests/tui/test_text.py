@@ -47,3 +47,17 @@ def test_alt_digit_as_terminals_send_it():
     assert [source_key("x", c) for c in OPTION_DIGITS] == list(range(1, 10))
     assert source_key("alt+3", None) == 3
     assert source_key("1", "1") is None and source_key("a", "a") is None
+
+
+def test_readme_key_table_lists_every_key_the_app_shows():
+    import re
+    from pathlib import Path
+
+    from assistant.tui.keys import KEY_HELP
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### チャット画面"):readme.index("### 一度だけ聞く")]
+    table = {cell for row in re.findall(r"^\| (.+?) \|", section, re.M) for cell in re.findall(r"`([^`]+)`", row)}
+    for keys, _what in KEY_HELP:
+        for key in re.findall(r"Ctrl\+\w|Enter|Tab|PgUp|PgDn|↑|↓|Alt\+1", keys):
+            assert any(cell.startswith(key) for cell in table), key

@@ -430,7 +430,7 @@ class WelcomeMessage(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Kubernetes 入門アシスタント", style="bold"), classes="welcome-title")
-        yield Static(plain("ガイドの記事から、質問に合う箇所を探して出典つきで見せます（オフライン・文章の生成なし）。"))
+        yield Static(plain("ガイドから質問に合う箇所を探し、出典つきで見せます（オフライン）。"))
         yield Static(plain("索引を読み込んでいます…"), id="welcome-chapters")
         yield Static(plain("例えば（Tab で移り ↑↓ で選んで Enter、またはクリック）:"), classes="sources-title")
         yield from self._example_items()
@@ -448,10 +448,9 @@ class WelcomeMessage(Vertical):
         chapters: dict[str, int] = {}
         for doc in docs:
             chapters[doc.chapter or "その他"] = chapters.get(doc.chapter or "その他", 0) + 1
+        # One line: the chapters themselves are in the table of contents (Ctrl+T).
         text = Text.assemble((f"知っていること: {len(docs)} 本の記事", "bold"))
-        text.append("（")
-        text.append("、".join(f"{one_line(chapter)} {count}" for chapter, count in list(chapters.items())[:8]))
-        text.append(" 本など）" if len(chapters) > 8 else " 本）")
+        text.append(f"（{len(chapters)} 章。一覧は Ctrl+T の目次）")
         self.query_one("#welcome-chapters", Static).update(text)
 
     def show_failure(self, message: str) -> None:
