@@ -171,9 +171,10 @@ def test_ctrl_q_quits_and_restores_the_terminal(terminal):
     assert "準備完了" not in screen  # the alternate screen is gone
 
 
-def test_sigterm_restores_the_terminal(terminal):
-    os.kill(terminal.pid(), signal.SIGTERM)
-    screen = terminal.wait_for("EXITED=143", timeout=10)
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_restore_the_terminal(terminal, signum):
+    os.kill(terminal.pid(), signum)
+    screen = terminal.wait_for(f"EXITED={128 + signum}", timeout=10)
     assert "準備完了" not in screen
     # the cursor is shown again and mouse reporting is off (tmux tracks both for the pane)
     flags = terminal.tmux("display-message", "-p", "-t", "app", "#{cursor_flag} #{mouse_any_flag} #{alternate_on}")

@@ -19,7 +19,7 @@ from textual.widgets import Tree
 from ..text import one_line
 from .chat import TypeAhead
 
-LABEL_ROOM = 28  # cells for a title in the panel (34 wide, less padding, border and guides)
+LABEL_ROOM = 25  # cells for a title in the panel (34 wide, less padding, border, guides and the cursor)
 
 
 def fit_label(text: str, room: int = LABEL_ROOM) -> str:
