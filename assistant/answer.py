@@ -34,6 +34,7 @@ class Hit:
     chapter: str = ""
     highlights: tuple[str, ...] = ()  # the passage's words that match the question, longest first
     matches: tuple[tuple[str, str], ...] = ()  # (surface, term) behind the highlights
+    kubernetes: str = ""  # version the article was checked against ("1.34"), "" when not stamped
 
     @property
     def heading_path(self) -> str:
@@ -41,7 +42,8 @@ class Hit:
 
     def to_json(self) -> dict:
         return {"rank": self.rank, "score": round(self.score, 6), "title": self.title, "section": self.section,
-                "source": self.source, "path": self.path, "text": self.text}
+                "source": self.source, "path": self.path, "text": self.text,
+                **({"kubernetes": self.kubernetes} if self.kubernetes else {})}
 
 
 @dataclass(frozen=True)
@@ -245,5 +247,6 @@ def make_hits(index: SearchIndex, picks: list[tuple[int, float]], terms: list[st
         p = index.passage(pid)
         matches = matching_words(p.text, index.surfaces(pid), terms)
         hits.append(Hit(rank, score, p.title, p.section, p.source, p.path, p.text, p.doc_id, p.chapter,
-                        tuple(m[0] for m in matches), matches))
+                        tuple(m[0] for m in matches), matches,
+                        index.docs[int(index.passage_doc[pid])].kubernetes))
     return hits

@@ -10,13 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from typing import TextIO
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 TEXT_LIMIT = 600  # characters of a passage in human output
+INDENT = 4  # spaces before each line of a passage
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
@@ -137,21 +140,74 @@ def _open(corpus: list[Path] | None, base_url: str | None, use_cache: bool = Tru
 
 # --- output ----------------------------------------------------------------------------------------
 
+_FENCE_LINE = re.compile(r"^\s{0,3}```")
+_BOX_DRAWING = re.compile(r"[\u2500-\u257f]")
+
+
+def cell_width(text: str) -> int:
+    """Width of one line in terminal cells: East Asian Wide and Fullwidth characters take two."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def _diagram_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line indexes of every ```text block drawn with box-drawing characters, fences included."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    is_text = False
+    for i, line in enumerate(lines):
+        if not _FENCE_LINE.match(line):
+            continue
+        if start is None:
+            start, is_text = i, line.strip()[3:].strip().lower() == "text"
+        else:
+            if is_text and any(_BOX_DRAWING.search(x) for x in lines[start + 1:i]):
+                spans.append((start, i))
+            start = None
+    return spans
+
+
 def _trim(text: str, limit: int = TEXT_LIMIT) -> str:
-    """A passage shortened at a line end, without cutting a code block open."""
+    """A passage shortened at a line end, without cutting a code block open or a diagram at all."""
     text = safe_text(text).replace("**", "").strip()  # bold marks read badly in a terminal
     if len(text) <= limit:
         return text
     cut = text.rfind("\n", 0, limit)
     cut = cut if cut > limit // 2 else limit
+    lines = text.split("\n")
+    for first, last in _diagram_spans(lines):
+        start = sum(len(x) + 1 for x in lines[:first])
+        end = sum(len(x) + 1 for x in lines[:last + 1]) - 1
+        if start < cut < end:  # a diagram is shown whole or not at all
+            cut = end
+            break
+    if cut >= len(text):
+        return text
     head = text[:cut].rstrip()
     if head.count("```") % 2:
         head += "\n```"
     return head + "\n…"
 
 
+def _passage_lines(text: str, columns: int) -> list[str]:
+    """A hit's text, indented; after a diagram wider than the terminal, one line saying how wide it needs."""
+    lines = _trim(text).split("\n")
+    notes = {}
+    for first, last in _diagram_spans(lines):
+        needed = INDENT + max(cell_width(x) for x in lines[first:last + 1])
+        if needed > columns:
+            notes[last] = f"図の幅が端末より広いため、端末の幅を {needed} 桁以上にすると崩れずに表示されます。"
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(" " * INDENT + line)
+        if i in notes:
+            out.append(" " * INDENT + notes[i])
+    return out
+
+
 def format_answer(answer) -> str:
     """Human-readable answer."""
+    columns = shutil.get_terminal_size().columns
     shown = safe_text(answer.query).replace("\n", " ")
     if len(shown) > 200:
         shown = shown[:200] + f"…（{len(answer.query):,} 文字）"
@@ -169,8 +225,9 @@ def format_answer(answer) -> str:
         lines.append("")
     for hit in answer.hits:
         lines.append(f"[{hit.rank}] {safe_text(hit.heading_path)}")
-        lines.extend("    " + line for line in _trim(hit.text).split("\n"))
-        lines.append(f"    → {safe_text(hit.source) if hit.source else safe_text(hit.path)}")
+        lines.extend(_passage_lines(hit.text, columns))
+        stamp = f"  （Kubernetes {safe_text(hit.kubernetes)} 時点）" if hit.kubernetes else ""
+        lines.append(f"    → {safe_text(hit.source) if hit.source else safe_text(hit.path)}{stamp}")
         lines.append("")
     return "\n".join(lines).rstrip()
 

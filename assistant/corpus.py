@@ -33,6 +33,8 @@ class Document:
     order: int = 0
     description: str = ""
     kind: str = ""  # Hugo content_type: task, tutorial, concept, reference ("" when unknown)
+    kubernetes: str = ""  # Kubernetes version the article was checked against, e.g. "1.34"
+    checked: str = ""  # date of that check, ISO "YYYY-MM-DD"
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,14 @@ def _str(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _stamp(value: object, limit: int = 20) -> str:
+    """A short front-matter value (version or date) as a string; anything longer or nested is dropped."""
+    if isinstance(value, (dict, list, tuple, set)):
+        return ""
+    text = _str(value)
+    return text if len(text) <= limit else ""
+
+
 def _first_heading(body: str) -> tuple[str | None, str]:
     """Take a leading ``# Title`` line off the body, if there is one."""
     match = re.match(r"\A\s*#\s+(.+?)\s*#*\s*\n", body + "\n")
@@ -212,6 +222,8 @@ def parse_markdown(text: str, rel_path: str, base_url: str | None,
         order=order if isinstance(order, int) else 0,
         description=strip_hugo(_str(meta.get("description")), glossary),
         kind=_str(meta.get("content_type")).lower(),
+        kubernetes=_stamp(meta.get("kubernetes")),
+        checked=_stamp(meta.get("checked")),
     )
 
 

@@ -24,7 +24,7 @@ from .bm25 import ImpactIndex, build_impact_index
 from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage, chunk_documents
 from .corpus import Corpus, Problem
 
-INDEX_FORMAT = "9"
+INDEX_FORMAT = "10"
 TITLE_WEIGHT = 3
 SECTION_WEIGHT = 2
 DESCRIPTION_WEIGHT = 1
@@ -48,6 +48,8 @@ class DocInfo:
     description: str = ""
     title_terms: tuple[str, ...] = ()
     kind: str = ""  # task, tutorial, concept, reference, from the page's front matter
+    kubernetes: str = ""  # version the article was checked against ("1.34"), "" when not stamped
+    checked: str = ""  # date of that check ("2026-11-29"), "" when not stamped
 
 
 @dataclass
@@ -197,7 +199,7 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
         mine = chunk_documents([doc])
         docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
                             len(passages), len(mine), doc.description, tuple(dict.fromkeys(analyzer.terms(doc.title))),
-                            doc.kind))
+                            doc.kind, doc.kubernetes, doc.checked))
         passages.extend(mine)
         owner.extend([di] * len(mine))
         descriptions.extend([doc.description] * len(mine))

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,12 @@ from rich.cells import cell_len
 from textual import events
 from textual.selection import Selection
 
-from assistant.tui.app import AssistantApp, run
+from assistant.tui.app import run
 from assistant.tui.text import clean, is_web_url
-from assistant.tui.widgets import (AnswerMessage, ArticleMessage, ChatLog, ExpandItem, LinkItem, MarkdownView,
-                                   QuestionMessage,
-                                   TocPanel)
+from assistant.tui.widgets import AnswerMessage, ArticleMessage, ChatLog, LinkItem, MarkdownView, QuestionMessage, TocPanel
 from assistant.tui.markdown import fit_columns, guess_language, parse_markdown
+
+from ._helpers import NotedApp, Recorder, ask, finished, loaded, screen_text, wait_for  # noqa: E402
 
 QUESTION = "Podとコンテナの違いは何ですか？"
 WEATHER = "今日の東京の天気は？"
@@ -36,63 +35,12 @@ def cache_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
-class Recorder:
-    """Stands in for the browser, the clipboard and the notifications."""
-
-    def __init__(self, result=True) -> None:
-        self.calls: list[str] = []
-        self.result = result
-
-    def __call__(self, value: str):
-        self.calls.append(value)
-        if isinstance(self.result, Exception):
-            raise self.result
-        return self.result
-
-
-def make_app(cache_dir: Path, tmp_path: Path, **kwargs) -> AssistantApp:
+def make_app(cache_dir: Path, tmp_path: Path, **kwargs) -> NotedApp:
+    """The app over the shipped guide (or ``corpus_paths``), with stand-ins for browser and clipboard."""
     kwargs.setdefault("history_path", tmp_path / "history.json")
     kwargs.setdefault("open_url", Recorder())
     kwargs.setdefault("clipboard", Recorder(None))
-    app = AssistantApp(kwargs.pop("corpus_paths", None), cache_dir=cache_dir, **kwargs)
-    app.notes = []  # type: ignore[attr-defined]
-    original = app.notify
-
-    def notify(message, **kw):
-        app.notes.append(str(message))  # type: ignore[attr-defined]
-        original(message, **kw)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return app
-
-
-async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.02)
-
-
-async def loaded(pilot) -> None:
-    await wait_for(pilot, lambda: pilot.app.assistant is not None or pilot.app.load_error is not None)
-
-
-def finished(app: AssistantApp) -> list[AnswerMessage]:
-    return [m for m in app.query(AnswerMessage) if m.answer is not None or m.error is not None]
-
-
-async def ask(pilot, question: str) -> AnswerMessage:
-    app = pilot.app
-    before = len(finished(app))
-    app.question_input.value = question  # pilot.press drops full-width punctuation (？、。)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: len(finished(app)) > before)
-    await pilot.pause()
-    return finished(app)[-1]
-
-
-from ._helpers import screen_text  # noqa: E402  (the screen as text, through a public export)
+    return NotedApp(kwargs.pop("corpus_paths", None), cache_dir=cache_dir, **kwargs)
 
 
 async def scroll_to_end(pilot) -> None:

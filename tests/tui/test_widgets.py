@@ -8,7 +8,7 @@ from assistant.tui.text import fit_question, fold_echo, short_url
 from assistant.tui.widgets import ExpandItem, LinkItem, QuestionMessage, TocPanel
 from assistant.tui.widgets.history_input import QUESTION_LIMIT
 
-from ._helpers import ask, loaded, make_app, screen_text, wait_for
+from ._helpers import Recorder, ask, loaded, make_app, screen_text, wait_for
 
 
 def _inside(widget, container) -> bool:
@@ -120,7 +120,8 @@ async def test_resize_keeps_the_answer_being_read_in_view(tmp_path):
 
 
 async def test_declined_answer_keeps_source_keys_on_the_last_answer_with_sources(tmp_path):
-    app = make_app(tmp_path)
+    browser = Recorder()
+    app = make_app(tmp_path, open_url=browser)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         answered = await ask(pilot, "Serviceとは？")
@@ -128,7 +129,7 @@ async def test_declined_answer_keeps_source_keys_on_the_last_answer_with_sources
         assert not declined.answer.answered
         await pilot.press("ctrl+o", "1")
         await app.workers.wait_for_complete()
-        assert app._open_url_func.calls == [answered.answer.hits[0].source]
+        assert browser.calls == [answered.answer.hits[0].source]
 
 
 async def test_mention_answer_says_so_and_folds_the_mentions(tmp_path):
@@ -191,7 +192,7 @@ def test_copy_notice_knows_tmux_drops_application_copies():
 
 async def test_command_palette_is_japanese_throughout(tmp_path):
     app = make_app(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30)):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert titles and all(any("\u3040" <= c <= "\u9fff" for c in title) for title in titles)
         assert not {"Keys", "Maximize", "Quit", "Screenshot", "Theme"} & set(titles)
