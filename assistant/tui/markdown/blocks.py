@@ -178,7 +178,7 @@ class Table(Block):
     def __init__(self) -> None:
         self.header: list[Content] = []
         self.rows: list[list[Content]] = []
-        self._in_head = False
+        self.in_head = False
 
     def lines(self, width: int, ansi: bool = False, dark: bool = True) -> list[Line]:
         """A ruled grid (as Textual's Markdown draws it), as wide as the view; long cells wrap."""

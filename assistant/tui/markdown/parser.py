@@ -101,14 +101,14 @@ def parse_markdown(source: str, *, ansi: bool = False, dark: bool = True) -> Mar
             open_blocks.append(Table())
         elif kind == "thead_open":
             if open_blocks and isinstance(open_blocks[-1], Table):
-                open_blocks[-1]._in_head = True
+                open_blocks[-1].in_head = True
         elif kind == "thead_close":
             if open_blocks and isinstance(open_blocks[-1], Table):
-                open_blocks[-1]._in_head = False
+                open_blocks[-1].in_head = False
         elif kind == "tr_open":
             table = open_blocks[-1] if open_blocks and isinstance(open_blocks[-1], Table) else None
             if table is not None:
-                if table._in_head:
+                if table.in_head:
                     cell = table.header
                 else:
                     table.rows.append([])

@@ -265,7 +265,7 @@ class PreparedAnswer:
                                                   label="本文を表示", replace=False), "expand"))
 
     def _heading(self, hit: "Hit") -> None:
-        kubernetes = getattr(hit, "kubernetes", "") or ""
+        kubernetes = hit.kubernetes
         label = source_label(hit.rank, hit.title, hit.source, hit.path, hit.section, kubernetes)
         self.parts.append(("link", dict(label=label, kind="url", value=hit.source, number=hit.rank,
                                         fallback=hit.path, title=hit.title), "source passage-heading"))
