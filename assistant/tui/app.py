@@ -611,7 +611,7 @@ class AssistantApp(App[int]):
             saved: Path | None = save_answer(text, self.copy_path)
         except OSError:
             saved = None
-        where = f"\n回答をファイルに保存しました: {saved}" if saved else ""
+        where = f"\n回答をファイルに保存しました:\n{_home_relative(saved)}" if saved else ""
         problem = clipboard_problem() if self._clipboard_func == self.copy_to_clipboard else None
         if problem is None:
             try:
@@ -795,6 +795,14 @@ def _warm_up(assistant: "Assistant", k: int) -> None:
         PreparedAnswer(assistant.ask(WARM_UP_QUESTION, k=k))
     except Exception:  # only a warm-up
         pass
+
+
+def _home_relative(path: Path) -> str:
+    """``~/…`` for a path in the home folder (shorter in a notice, so it is not broken mid-name)."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 def _browser_open(url: str) -> bool:

@@ -532,6 +532,16 @@ def test_run_refuses_to_start_without_a_terminal(tmp_path, capsys):
     assert "端末" in err and "k8s-assistant ask -" in err
 
 
+def test_command_without_a_terminal_exits_2_and_points_to_ask(tmp_path):
+    from conftest import run_cli
+
+    piped = run_cli(stdin="Podとは？\n".encode())  # k8s-assistant < questions.txt
+    assert piped.returncode == 2 and "k8s-assistant ask -" in piped.stderr
+    assert "\x1b" not in piped.stdout  # no escape codes written into the pipe
+    dumb = run_cli(env={"TERM": "dumb"})
+    assert dumb.returncode == 2 and "端末" in dumb.stderr
+
+
 def test_one_stylesheet_and_no_core_import_before_the_screen():
     tui = Path(__file__).resolve().parents[2] / "assistant" / "tui"
     assert [p.name for p in tui.rglob("*.tcss")] == ["app.tcss"]
