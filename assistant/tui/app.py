@@ -1,7 +1,9 @@
 """The terminal chat app: ask in Japanese, read answers built from the guide, open their sources.
 
-Layout (posting style): this module holds the App and ``run``; widgets live in ``widgets/``; the
-look is in ``app.tcss``. The app only calls the core (``assistant.engine``), which is imported in
+Layout (posting style): this module holds the App and ``run``; widgets live in ``widgets/``, the
+Markdown view in ``markdown/`` (blocks, parser, widget), the command palette in ``commands.py``, the
+keys in ``keys.py``, browser and clipboard checks in ``desktop.py``, terminal checks and signals in
+``terminal.py``; the look is in ``app.tcss``. The app only calls the core (``assistant.engine``), which is imported in
 the loading worker, so the screen and the question box appear before the dictionary and the index
 are loaded. Questions sent meanwhile wait and are answered in order as soon as the index is ready.
 
@@ -9,7 +11,8 @@ Speed (targets: question box usable within 0.5 s of launch, answer on screen wit
 the first frame holds only the question box, the conversation, the status line and the footer (the
 welcome message and the table of contents follow it); questions are answered *and* prepared for the
 screen on one worker thread (``PreparedAnswer``); a quick answer is drawn in the same screen refresh
-as its question; an answer is a handful of widgets (its passages are one ``MarkdownView``); and the
+as its question; an answer is a handful of widgets (only its first passage is drawn, the others are
+folded); and the
 loader pays every first-use cost (parser, highlighting, a sample question) before "ready".
 ``timings["answer"]`` runs from the Enter key to the end of the first screen refresh showing the answer.
 """
