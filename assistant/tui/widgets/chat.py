@@ -438,6 +438,14 @@ class WelcomeMessage(Vertical):
             for keys, what in KEY_HELP:
                 yield Static(Text.assemble((keys.ljust(13), "bold"), what), classes="dim-note")
 
+    def on_resize(self) -> None:
+        """Two columns of keys where they fit whole (no line breaking inside a key's description), one
+        where the message is narrow (a small terminal, or the table of contents open beside it)."""
+        columns = 2 if self.size.width >= 72 else 1
+        for grid in self.query(".key-help").results(Grid):
+            if grid.styles.grid_size_columns != columns:
+                grid.styles.grid_size_columns = columns
+
     def _example_items(self) -> Iterable[Widget]:
         for example in self.examples:
             label = Text.assemble(("› ", "bold"))
