@@ -16,7 +16,6 @@ from pathlib import Path
 
 
 ANALYZER_VERSION = "2"
-SUDACHI_MAX_BYTES = 49_149
 CHUNK_BYTES = 40_000  # stay well below Sudachi's limit
 SUB_UNITS = False  # index the short units of compounds too (multi-granularity)
 

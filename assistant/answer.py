@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .chunking import SECTION_SEPARATOR
 from .index import SearchIndex
 from .search import SearchResult
 
@@ -38,7 +39,7 @@ class Hit:
 
     @property
     def heading_path(self) -> str:
-        return " › ".join(p for p in (self.title, self.section) if p)
+        return SECTION_SEPARATOR.join(p for p in (self.title, self.section) if p)
 
     def to_json(self) -> dict:
         return {"rank": self.rank, "score": round(self.score, 6), "title": self.title, "section": self.section,

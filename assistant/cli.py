@@ -8,7 +8,9 @@ traceback reaches a user.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import re
 import shutil
 import sys
@@ -17,17 +19,15 @@ import unicodedata
 from pathlib import Path
 from typing import TextIO
 
+from .limits import MAX_QUESTION_CHARS
+from .sanitize import SOURCE_LIMIT, one_line, shown_path, terminal_text
+
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 TEXT_LIMIT = 600  # characters of a passage in human output
+SUMMARY_LIMIT = 400  # characters of one 要点 sentence
+NOTICE_LIMIT = 500  # characters of one notice on standard error
 INDENT = 4  # spaces before each line of a passage
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-
-
-def safe_text(text: str) -> str:
-    """Text with terminal escape sequences and control characters removed (newlines and tabs kept)."""
-    return _UNSAFE.sub("", _ANSI.sub("", text))
 
 
 def _json_line(data: dict) -> str:
@@ -40,13 +40,14 @@ class JapaneseParser(argparse.ArgumentParser):
     """argparse with its usage errors said in Japanese (exit code 2)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
+        if sys.stderr is not None:
+            self.print_usage(sys.stderr)
         translated = (message.replace("the following arguments are required", "次の引数が必要です")
                       .replace("unrecognized arguments", "知らない引数です")
                       .replace("invalid int value", "整数ではありません")
                       .replace("invalid choice", "選べない値です")
                       .replace("expected one argument", "値が必要です"))
-        sys.stderr.write(f"{self.prog}: エラー: {translated}\n")
+        _err(f"{self.prog}: エラー: {translated}\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -101,7 +102,7 @@ def _version() -> str:
     return __version__
 
 
-def _merge_corpus(args: argparse.Namespace, top: argparse.Namespace | None = None) -> tuple[list[Path] | None, str | None]:
+def _merge_corpus(args: argparse.Namespace) -> tuple[list[Path] | None, str | None]:
     corpus = getattr(args, "corpus", None)
     base_url = getattr(args, "base_url", None)
     return corpus, base_url
@@ -110,13 +111,13 @@ def _merge_corpus(args: argparse.Namespace, top: argparse.Namespace | None = Non
 class ProgressBar:
     """A progress bar on standard error, shown only for builds that take more than a second."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
         self.started = time.perf_counter()
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        if time.perf_counter() - self.started < 1.0 or not total:
+        if time.perf_counter() - self.started < 1.0 or not total or self.stream is None:
             return
         if not self.stream.isatty():
             if not self.shown:
@@ -132,10 +133,10 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _open(corpus: list[Path] | None, base_url: str | None, use_cache: bool = True):
+def _open(corpus: list[Path] | None, base_url: str | None, rebuild: bool = False):
     from .engine import Assistant
     return Assistant.open(corpus, base_url, progress=ProgressBar(),
-                          notify=lambda m: sys.stderr.write(safe_text(m) + "\n"), use_cache=use_cache)
+                          notify=lambda m: _err(one_line(m, NOTICE_LIMIT) + "\n"), rebuild=rebuild)
 
 
 # --- output ----------------------------------------------------------------------------------------
@@ -169,7 +170,7 @@ def _diagram_spans(lines: list[str]) -> list[tuple[int, int]]:
 
 def _trim(text: str, limit: int = TEXT_LIMIT) -> str:
     """A passage shortened at a line end, without cutting a code block open or a diagram at all."""
-    text = safe_text(text).replace("**", "").strip()  # bold marks read badly in a terminal
+    text = terminal_text(text).replace("**", "").strip()  # bold marks read badly in a terminal
     if len(text) <= limit:
         return text
     cut = text.rfind("\n", 0, limit)
@@ -189,6 +190,11 @@ def _trim(text: str, limit: int = TEXT_LIMIT) -> str:
     return head + "\n…"
 
 
+def _link(source: str | None, path: str) -> str:
+    """The link line's target: the source address, else the file path, on one bounded line."""
+    return one_line(source, SOURCE_LIMIT) if source else shown_path(path)
+
+
 def _passage_lines(text: str, columns: int) -> list[str]:
     """A hit's text, indented; after a diagram wider than the terminal, one line saying how wide it needs."""
     lines = _trim(text).split("\n")
@@ -206,9 +212,10 @@ def _passage_lines(text: str, columns: int) -> list[str]:
 
 
 def format_answer(answer) -> str:
-    """Human-readable answer."""
+    """Human-readable answer. Every corpus string is neutralised (no escapes, controls, bidi or
+    zero-width characters) and titles, headings and links are bounded to one line."""
     columns = shutil.get_terminal_size().columns
-    shown = safe_text(answer.query).replace("\n", " ")
+    shown = one_line(answer.query, None)
     if len(shown) > 200:
         shown = shown[:200] + f"…（{len(answer.query):,} 文字）"
     lines: list[str] = [f"質問: {shown}", ""]
@@ -216,18 +223,18 @@ def format_answer(answer) -> str:
         lines.append(answer.message)
         if answer.suggestions:
             lines.append("近い話題:")
-            lines.extend(f"  ・{safe_text(s.title)}" + (f"  {safe_text(s.source)}" if s.source else "")
+            lines.extend(f"  ・{one_line(s.title)}" + (f"  {one_line(s.source, SOURCE_LIMIT)}" if s.source else "")
                          for s in answer.suggestions)
         return "\n".join(lines)
     if answer.summary:
         lines.append("要点:")
-        lines.extend(f"  ・{safe_text(s.text)} [{s.source_number}]" for s in answer.summary)
+        lines.extend(f"  ・{one_line(s.text, SUMMARY_LIMIT)} [{s.source_number}]" for s in answer.summary)
         lines.append("")
     for hit in answer.hits:
-        lines.append(f"[{hit.rank}] {safe_text(hit.heading_path)}")
+        lines.append(f"[{hit.rank}] {one_line(hit.heading_path)}")
         lines.extend(_passage_lines(hit.text, columns))
-        stamp = f"  （Kubernetes {safe_text(hit.kubernetes)} 時点）" if hit.kubernetes else ""
-        lines.append(f"    → {safe_text(hit.source) if hit.source else safe_text(hit.path)}{stamp}")
+        stamp = f"  （Kubernetes {one_line(hit.kubernetes, 20)} 時点）" if hit.kubernetes else ""
+        lines.append(f"    → {_link(hit.source, hit.path)}{stamp}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -249,37 +256,46 @@ def _read_stdin_questions() -> tuple[list[tuple[int, str | None]], int]:
     return out, len(out)
 
 
+def _note_long(question: str, number: int | None = None) -> None:
+    """Say when a question is longer than the engine reads (the same limit as the chat app)."""
+    if len(question) > MAX_QUESTION_CHARS:
+        where = f"標準入力の {number} 行目の" if number is not None else ""
+        _err(f"お知らせ: {where}質問が長いため（{len(question):,} 文字）、{MAX_QUESTION_CHARS:,} 文字までで検索しました。\n")
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from .engine import QuestionError
 
     if args.question != "-" and not args.question.strip():
-        sys.stderr.write("エラー: 質問が空です。聞きたいことを日本語で入力してください。\n")
+        _err("エラー: 質問が空です。聞きたいことを日本語で入力してください。\n")
         return EXIT_USAGE
     assistant = _open(*_merge_corpus(args))
     if args.question != "-":
+        _note_long(args.question)
         answer = assistant.ask(args.question, k=args.k)
-        print(_json_line(answer.to_json()) if args.json else format_answer(answer))
+        _out(_json_line(answer.to_json()) if args.json else format_answer(answer))
         return EXIT_OK if answer.answered else EXIT_NOT_FOUND
     questions, _ = _read_stdin_questions()
     if not questions:
-        sys.stderr.write("エラー: 標準入力に質問がありません（1行に1問ずつ入力してください）。\n")
+        _err("エラー: 標準入力に質問がありません（1行に1問ずつ入力してください）。\n")
         return EXIT_USAGE
     code = EXIT_OK
     for number, question in questions:
         if question is None:
-            sys.stderr.write(f"エラー: 標準入力の {number} 行目は UTF-8 として読めないため飛ばしました。\n")
+            _err(f"エラー: 標準入力の {number} 行目は UTF-8 として読めないため飛ばしました。\n")
             code = EXIT_USAGE
             continue
+        _note_long(question, number)
         try:
             answer = assistant.ask(question, k=args.k)
         except QuestionError:
             continue
         if args.json:
-            print(_json_line(answer.to_json()))
+            _out(_json_line(answer.to_json()))
         else:
-            print(format_answer(answer))
-            print("\n" + "─" * 40)
-        sys.stdout.flush()
+            _out(format_answer(answer))
+            _out("\n" + "─" * 40)
+        _flush()
         if not answer.answered and code == EXIT_OK:
             code = EXIT_NOT_FOUND
     return code
@@ -287,28 +303,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    assistant = _open(*_merge_corpus(args), use_cache=not args.rebuild)
-    if args.rebuild:
-        from .index import cache_key, default_cache_dir, save_index
-        from .corpus import fingerprint_files
-        folder = default_cache_dir() / f"index-{cache_key(fingerprint_files(assistant.corpus_paths), assistant.analyzer.settings, args.base_url)}"
-        try:
-            save_index(assistant.index, folder)
-            assistant.index.stats.cache_path = str(folder)
-        except OSError as exc:
-            sys.stderr.write(f"索引を {folder} に保存できません（{exc.strerror or exc}）。\n")
+    assistant = _open(*_merge_corpus(args), rebuild=args.rebuild)  # the same cache entry point as ask
     stats = assistant.index.stats
     elapsed = time.perf_counter() - started
-    print(f"文書数: {stats.documents}")
-    print(f"段落数: {stats.passages}")
-    print(f"トークン数: {stats.tokens}")
+    _out(f"文書数: {stats.documents}")
+    _out(f"段落数: {stats.passages}")
+    _out(f"トークン数: {stats.tokens}")
     if stats.from_cache:
-        print(f"時間: {elapsed:.2f} 秒（キャッシュから読み込み。作成時は {stats.build_seconds:.2f} 秒）")
+        _out(f"時間: {elapsed:.2f} 秒（キャッシュから読み込み。作成時は {stats.build_seconds:.2f} 秒）")
     else:
-        print(f"時間: {elapsed:.2f} 秒（作成 {stats.build_seconds:.2f} 秒）")
-    print(f"キャッシュ: {stats.cache_path or '保存なし（メモリ上のみ）'}")
+        _out(f"時間: {elapsed:.2f} 秒（作成 {stats.build_seconds:.2f} 秒）")
+    _out(f"キャッシュ: {shown_path(stats.cache_path) if stats.cache_path else '保存なし（メモリ上のみ）'}")
     if assistant.index.problems:
-        print(f"読み飛ばしたファイル: {len(assistant.index.problems)} 件（標準エラーに表示）")
+        _out(f"読み飛ばしたファイル: {len(assistant.index.problems)} 件（標準エラーに表示）")
     return EXIT_OK
 
 
@@ -318,12 +325,67 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         questions = load_question_set(file)
     except (OSError, ValueError) as exc:
-        sys.stderr.write(f"エラー: 質問セット {file} を読み込めません（{exc}）。\n")
+        _err(f"エラー: 質問セット {file} を読み込めません（{exc}）。\n")
         return EXIT_USAGE
     assistant = _open(*_merge_corpus(args))
     report = evaluate(assistant, questions, depth=max(args.k, 5))
-    print(_json_line(report.to_json()) if args.json else format_report(report))
+    _out(_json_line(report.to_json()) if args.json else format_report(report))
     return EXIT_OK
+
+
+class OutputError(Exception):
+    """Standard output could not be written (not a broken pipe: that ends quietly)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _out(text: str = "") -> None:
+    """Print one line to standard output; a write that fails becomes :class:`OutputError`."""
+    try:
+        sys.stdout.write(text + "\n")
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(exc) from exc
+
+
+def _flush() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(exc) from exc
+
+
+def _err(message: str) -> None:
+    """Write to standard error if there is one (``2>&-`` closes it); never fails."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(message)
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _output_failed(exc: OSError) -> int:
+    """Standard output could not be written (``>/dev/full``, a closed descriptor): say so, exit 2."""
+    _silence_stdout()
+    reason = "ディスクの空きがありません" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (exc.strerror or "書き込めません")
+    _err(f"エラー: 標準出力に書き込めません（{reason}）。出力先を確かめてください。\n")
+    return EXIT_USAGE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -333,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             return _chat(args)
+        if sys.stdout is None:  # started with >&-: answers would vanish silently
+            _err("エラー: 標準出力が閉じられています（>&- など）。出力先を指定してください。\n")
+            return EXIT_USAGE
         command = {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval}[args.command]
         # Options given before the command (k8s-assistant --corpus X ask ...) count too.
         top = parser.parse_known_args(argv[: argv.index(args.command)])[0] if args.command in argv else None
@@ -341,18 +406,32 @@ def main(argv: list[str] | None = None) -> int:
                 args.corpus = top.corpus
             if getattr(args, "base_url", None) is None and top.base_url:
                 args.base_url = top.base_url
-        return command(args)
+        code = command(args)
+        _flush()  # a full disk shows here, not in the interpreter's last flush
+        return code
+    except OutputError as exc:
+        return _output_failed(exc.error)
     except KeyboardInterrupt:
-        sys.stderr.write("\n中断しました。\n")
+        _err("\n中断しました。\n")
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (| head): not an error of ours
+        _silence_stdout()
         return EXIT_OK
+    except SystemExit:
+        raise
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         from .corpus import CorpusError
-        if isinstance(exc, CorpusError):
-            sys.stderr.write(f"エラー: {safe_text(str(exc))}\n")
+        from .index import CacheDamaged
+        if isinstance(exc, CacheDamaged) and exc.folder is not None:
+            from .cache import discard_index
+            discard_index(exc.folder)
+            _err(f"エラー: 索引キャッシュが壊れていました（{one_line(str(exc))}）。"
+                 "消したので、もう一度実行すると作り直します。\n")
             return EXIT_USAGE
-        sys.stderr.write(f"エラー: 予期しない問題が起きました（{exc.__class__.__name__}: {safe_text(str(exc))[:200]}）。\n")
+        if isinstance(exc, CorpusError):
+            _err(f"エラー: {one_line(str(exc), NOTICE_LIMIT)}\n")
+            return EXIT_USAGE
+        _err(f"エラー: 予期しない問題が起きました（{exc.__class__.__name__}: {one_line(str(exc))}）。\n")
         return EXIT_USAGE
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+import stat
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .paths import default_corpus_path  # noqa: F401 - re-exported: callers import it from here
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are read up to this size, with a notice
+MAX_FRONT_MATTER_CHARS = 1_000_000  # front matter larger than this is refused, not parsed
 SYNONYM_FILE_NAMES = ("synonyms.yaml", "synonyms.yml")
 CONCEPT_FILE_NAMES = ("concepts.yaml", "concepts.yml")
 
@@ -55,46 +58,72 @@ class Corpus:
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     synonym_files: list[Path] = field(default_factory=list)
+    read_digests: dict[str, str] = field(default_factory=dict)  # file key -> sha256 of the bytes read
 
 
 class CorpusError(Exception):
     """A corpus path that cannot be used at all (missing, unreadable, empty)."""
 
 
-def default_corpus_path() -> Path:
-    """The guide corpus shipped inside the package (``corpus/`` in a checkout)."""
-    packaged = Path(__file__).resolve().parent / "data"  # installed: the corpus is package data
-    if packaged.is_dir() and any(packaged.glob("*.md")):
-        return packaged
-    checkout = Path(__file__).resolve().parent.parent / "corpus"
-    return checkout if checkout.is_dir() else packaged
-
-
 # --- reading files -------------------------------------------------------------------------------
 
-def _read_text(path: Path, shown: str) -> tuple[str | None, bytes, Problem | None]:
-    """Read a file as UTF-8; return (text, raw bytes, problem). Binary or non-UTF-8 files are refused."""
+NOT_REGULAR = "not-a-regular-file"  # digest recorded for a FIFO, device or socket: never opened
+UNREADABLE = "unreadable"
+
+
+def read_bytes(path: str | os.PathLike[str]) -> tuple[bytes | None, str | None]:
+    """The first ``MAX_FILE_BYTES + 1`` bytes of a regular file, or (None, reason).
+
+    Opened without blocking and checked with ``fstat`` before reading, so a FIFO, device or socket
+    (even one put in place of a file after it was listed) is never read and can never hang."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        fd = os.open(path, flags)
     except OSError as exc:
-        return None, b"", Problem(shown, f"読み込めませんでした（{exc.strerror or exc}）")
+        return None, exc.strerror or str(exc)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None, NOT_REGULAR
+        chunks: list[bytes] = []
+        left = MAX_FILE_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks), None
+    except OSError as exc:
+        return None, exc.strerror or str(exc)
+    finally:
+        os.close(fd)
+
+
+def digest_of(raw: bytes | None, reason: str | None) -> str:
+    """What the cache key records for one file: the sha256 of the bytes read, or why none were."""
+    if raw is None:
+        return NOT_REGULAR if reason == NOT_REGULAR else UNREADABLE
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
+    """Bytes read from a file as text; binary or non-UTF-8 files are refused with a problem."""
     problem = None
     if len(raw) > MAX_FILE_BYTES:
         raw = raw[:MAX_FILE_BYTES]
         problem = Problem(shown, f"大きすぎるため先頭 {MAX_FILE_BYTES // (1024 * 1024)} MB だけを読みました")
     if b"\x00" in raw[:8192]:
-        return None, raw, Problem(shown, "バイナリファイルのようなので読み飛ばしました")
+        return None, Problem(shown, "バイナリファイルのようなので読み飛ばしました")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if problem is not None and exc.start >= len(raw) - 4:
-            text = raw[: exc.start].decode("utf-8")  # cut inside a character by the size limit
+            text = raw[: exc.start].decode("utf-8-sig")  # cut inside a character by the size limit
         else:
-            return None, raw, Problem(shown, "UTF-8 ではないため読み飛ばしました（Shift_JIS などは UTF-8 に変換してください）")
+            return None, Problem(shown, "UTF-8 ではないため読み飛ばしました（Shift_JIS などは UTF-8 に変換してください）")
     if not text.strip():
-        return None, raw, Problem(shown, "空のファイルなので読み飛ばしました")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), raw, problem
+        return None, Problem(shown, "空のファイルなので読み飛ばしました")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), problem
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -107,15 +136,49 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         return {}, text
     import yaml
 
+    front = match.group(1)
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        raise ValueError(f"フロントマター（先頭の YAML）が大きすぎます（{MAX_FRONT_MATTER_CHARS:,} 文字まで）")
+    # An alias needs an anchor (&name); without one the fast C loader is safe. With one, the pure
+    # Python loader refuses aliases, so "billion laughs" cannot expand into gigabytes.
+    loader = _no_alias_loader() if "&" in front else getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        meta = yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
+        meta = yaml.load(front, Loader=loader)
+    except (yaml.YAMLError, RecursionError) as exc:
+        if isinstance(exc, _AliasRefused):
+            raise ValueError("フロントマター（先頭の YAML）のエイリアス（*名前）は使えません") from exc
         raise ValueError("フロントマター（先頭の YAML）が壊れています") from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise ValueError("フロントマター（先頭の YAML）が「キー: 値」の形になっていません")
     return meta, text[match.end():]
+
+
+class _AliasRefused(Exception):
+    """Front matter used a YAML alias (``*name``)."""
+
+
+_NO_ALIAS_LOADER: type | None = None
+
+
+def _no_alias_loader() -> type:
+    """A safe YAML loader that refuses aliases (made once, on first use)."""
+    global _NO_ALIAS_LOADER
+    if _NO_ALIAS_LOADER is None:
+        import yaml
+
+        class AliasRefused(yaml.YAMLError, _AliasRefused):
+            pass
+
+        class NoAliasLoader(yaml.SafeLoader):
+            def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+                if self.check_event(yaml.AliasEvent):
+                    raise AliasRefused("alias")
+                return super().compose_node(parent, index)
+
+        _NO_ALIAS_LOADER = NoAliasLoader
+    return _NO_ALIAS_LOADER
 
 
 # --- Hugo markup ---------------------------------------------------------------------------------
@@ -160,20 +223,24 @@ def hugo_url(base_url: str, rel_path: str, slug: str | None) -> str:
     return base + (tail + "/" if tail else "")
 
 
-def _glossary_titles(root: Path) -> dict[str, str]:
-    """term_id -> title for a Hugo docs tree, so tooltip shortcodes without text read naturally."""
-    folder = root / "reference" / "glossary"
+GLOSSARY_FOLDER = "reference/glossary/"
+
+
+def _glossary_titles(texts: list[tuple[str, str]]) -> dict[str, str]:
+    """term_id -> title for a Hugo docs tree, so tooltip shortcodes without text read naturally.
+    Taken from the glossary pages already read (``reference/glossary/*.md``), never read twice."""
     titles: dict[str, str] = {}
-    if not folder.is_dir():
-        return titles
-    for file in folder.glob("*.md"):
+    for rel, text in texts:
+        name = rel[len(GLOSSARY_FOLDER):] if rel.startswith(GLOSSARY_FOLDER) else ""
+        if not name or "/" in name or not name.endswith(".md"):
+            continue
         try:
-            meta, _ = split_front_matter(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
+            meta, _ = split_front_matter(text)
+        except ValueError:
             continue
         title = meta.get("title")
         if isinstance(title, str):
-            titles[meta.get("id") or file.stem] = title.strip()
+            titles[_str(meta.get("id")) or name[:-3]] = title.strip()
     return titles
 
 
@@ -276,89 +343,182 @@ def parse_guide_index(text: str, rel_path: str) -> list[Document]:
 
 # --- walking corpus roots ------------------------------------------------------------------------
 
-def _walk_markdown(root: Path) -> tuple[list[Path], list[Problem]]:
-    """Markdown files below root, sorted, following symlinks safely (loops are reported, not followed)."""
-    found: list[Path] = []
-    problems: list[Problem] = []
-    seen_dirs: set[tuple[int, int]] = set()
+@dataclass(frozen=True)
+class Listing:
+    """What one corpus root holds: Markdown files to read, and entries refused without opening."""
 
-    def walk(folder: Path) -> None:
+    root: str  # the root as given (resolved by the caller), the first part of every file key
+    base: str  # the folder file names are relative to
+    files: list[str]  # paths of regular (or to be checked) Markdown files, in reading order
+    skipped: list[tuple[str, str]]  # (path, reason) of Markdown names that are not regular files
+    problems: list[Problem]
+    stats: dict[str, os.stat_result] = field(default_factory=dict)  # path -> stat taken while listing
+
+
+def file_key(root: str, rel: str) -> str:
+    """How a corpus file is named in the cache key: its root and its path below it."""
+    return f"{root}:{rel}"
+
+
+def shown_name(rel: str) -> str:
+    """A relative file name as text that is always valid (bytes that are not UTF-8 shown as \\xff)."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
+def list_root(root: Path) -> Listing:
+    """The Markdown files of one corpus root (a folder or a single file), without opening any.
+
+    Folders are walked without recursion (any depth), sorted by name, following symlinks with
+    loops reported; names that are not regular files (FIFOs, devices, sockets) are listed in
+    ``skipped`` and never opened. Raises CorpusError when the root itself cannot be used."""
+    root_s = os.fspath(root)
+    try:
+        info = os.stat(root_s)
+    except OSError:
+        raise CorpusError(f"コーパスのパス {shown_name(root_s)} が見つかりません") from None
+    if stat.S_ISREG(info.st_mode):
+        return Listing(root_s, os.path.dirname(root_s), [root_s], [], [], {root_s: info})
+    if not stat.S_ISDIR(info.st_mode):
+        raise CorpusError(f"コーパスのパス {shown_name(root_s)} はファイルでもフォルダでもありません")
+    files: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    stats: dict[str, os.stat_result] = {}
+    seen_dirs: set[tuple[int, int]] = set()
+    stack: list[tuple[str, "list[os.DirEntry[str]]"]] = []
+
+    def enter(folder: str) -> None:
         try:
-            info = folder.stat()
+            folder_info = os.stat(folder)
         except OSError as exc:
-            problems.append(Problem(str(folder), f"フォルダを開けません（{exc.strerror or exc}）"))
+            problems.append(Problem(_rel(folder, root_s), f"フォルダを開けません（{exc.strerror or exc}）"))
             return
-        key = (info.st_dev, info.st_ino)
+        key = (folder_info.st_dev, folder_info.st_ino)
         if key in seen_dirs:
-            problems.append(Problem(_rel(folder, root), "シンボリックリンクがループしているため読み飛ばしました"))
+            problems.append(Problem(_rel(folder, root_s), "シンボリックリンクがループしているため読み飛ばしました"))
             return
         seen_dirs.add(key)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name, reverse=True)  # popped from the end
         except OSError as exc:
-            problems.append(Problem(_rel(folder, root), f"フォルダを開けません（{exc.strerror or exc}）"))
+            problems.append(Problem(_rel(folder, root_s), f"フォルダを開けません（{exc.strerror or exc}）"))
             return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            try:
-                is_dir = entry.is_dir()
-                is_file = entry.is_file()
-            except OSError:
-                problems.append(Problem(_rel(path, root), "シンボリックリンクがループしているため読み飛ばしました"))
-                continue
-            if is_dir:
-                walk(path)
-            elif is_file and path.suffix.lower() in MARKDOWN_SUFFIXES:
-                found.append(path)
-            elif not is_file and not is_dir and entry.is_symlink():
-                problems.append(Problem(_rel(path, root), "リンク先がないか、ループしているため読み飛ばしました"))
+        stack.append((folder, entries))
 
-    walk(root)
-    return found, problems
+    enter(root_s)
+    while stack:
+        _, entries = stack[-1]
+        if not entries:
+            stack.pop()
+            continue
+        entry = entries.pop()
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            problems.append(Problem(_rel(entry.path, root_s), "シンボリックリンクがループしているため読み飛ばしました"))
+            continue
+        if is_dir:
+            enter(entry.path)
+            continue
+        if not entry.name.lower().endswith(MARKDOWN_SUFFIXES):
+            continue
+        try:
+            info = entry.stat()  # follows a symlink; no open
+        except OSError:
+            problems.append(Problem(_rel(entry.path, root_s), "リンク先がないか、ループしているため読み飛ばしました"))
+            continue
+        if stat.S_ISREG(info.st_mode):
+            files.append(entry.path)
+            stats[entry.path] = info
+        else:
+            skipped.append((entry.path, NOT_REGULAR))
+    return Listing(root_s, root_s, files, skipped, problems, stats)
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+def _rel(path: str, base: str) -> str:
+    prefix = base.rstrip(os.sep) + os.sep
+    return path[len(prefix):] if path.startswith(prefix) else path
+
+
+NOT_REGULAR_MESSAGE = "通常のファイルではない（FIFO・デバイス・ソケットなど）ため、開かずに読み飛ばしました"
 
 
 def load_corpus(paths: list[Path], base_url: str | None = None) -> Corpus:
-    """Read every corpus root (folder or file) into documents. Raises CorpusError for unusable roots."""
+    """Read every corpus root (folder or file) into documents. Raises CorpusError for unusable roots.
+
+    Each file is read once; the sha256 of the bytes read goes into ``read_digests`` so the cache
+    can prove the index was built from the content its key names. Two documents with the same
+    ``id`` are reported and the later one gets a unique id."""
     corpus = Corpus()
+    roots: list[str] = []
     for root in paths:
+        before = len(corpus.documents)
         _load_root(Path(root), base_url, corpus)
+        roots.extend([os.fspath(root)] * (len(corpus.documents) - before))
     if not corpus.documents:
-        shown = "、".join(str(p) for p in paths)
+        shown = "、".join(shown_name(os.fspath(p)) for p in paths)
         raise CorpusError(f"コーパス {shown} から読める文書が見つかりませんでした")
+    _unique_ids(corpus, roots)
     return corpus
 
 
+def _unique_ids(corpus: Corpus, roots: list[str]) -> None:
+    """Give every document its own id: the table of contents and links open a document by id."""
+    first: dict[str, int] = {}
+    for i, doc in enumerate(corpus.documents):
+        if doc.doc_id not in first:
+            first[doc.doc_id] = i
+            continue
+        other = corpus.documents[first[doc.doc_id]]
+        mine, theirs = doc.path, other.path
+        if mine == theirs:  # the same relative path in two corpus roots
+            mine, theirs = (shown_name(os.path.join(r, p)) for r, p in ((roots[i], mine), (roots[first[doc.doc_id]], theirs)))
+        new_id = f"{doc.doc_id}@{doc.path}"
+        n = 2
+        while new_id in first:
+            new_id, n = f"{doc.doc_id}@{doc.path}#{n}", n + 1
+        first[new_id] = i
+        corpus.documents[i] = replace(doc, doc_id=new_id)
+        corpus.problems.append(Problem(mine, f"id「{doc.doc_id}」が {theirs} と重複しています。"
+                                             f"このファイルは id「{new_id}」として扱います"))
+
+
 def _load_root(root: Path, base_url: str | None, corpus: Corpus) -> None:
-    if not root.exists():
-        raise CorpusError(f"コーパスのパス {root} が見つかりません")
-    if root.is_file():
-        files, base = [root], root.parent
-    elif root.is_dir():
-        files, problems = _walk_markdown(root)
-        corpus.problems.extend(problems)
-        base = root
-        if not files:
-            raise CorpusError(f"フォルダ {root} に Markdown ファイル（.md）がありません")
+    listing = list_root(root)
+    corpus.problems.extend(listing.problems)
+    is_folder = listing.base == listing.root
+    if is_folder:
+        if not listing.files and not listing.skipped:
+            raise CorpusError(f"フォルダ {shown_name(listing.root)} に Markdown ファイル（.md）がありません")
         corpus.synonym_files.extend(p for p in (root / n for n in SYNONYM_FILE_NAMES) if p.is_file())
-    else:
-        raise CorpusError(f"コーパスのパス {root} はファイルでもフォルダでもありません")
-    glossary = _glossary_titles(base) if root.is_dir() else {}
-    for file in files:
-        rel = _rel(file, base)
-        text, _raw, problem = _read_text(file, rel)
+    for path, reason in listing.skipped:
+        rel = _rel(path, listing.base)
+        corpus.read_digests[file_key(listing.root, rel)] = reason
+        corpus.problems.append(Problem(shown_name(rel), NOT_REGULAR_MESSAGE))
+    texts: list[tuple[str, str]] = []
+    for path in listing.files:
+        rel = _rel(path, listing.base)
+        shown = shown_name(rel)
+        raw, reason = read_bytes(path)
+        corpus.read_digests[file_key(listing.root, rel)] = digest_of(raw, reason)
+        if raw is None:
+            message = NOT_REGULAR_MESSAGE if reason == NOT_REGULAR else f"読み込めませんでした（{reason}）"
+            corpus.problems.append(Problem(shown, message))
+            continue
+        text, problem = _decode(raw, shown)
         if problem is not None:
             corpus.problems.append(problem)
-        if text is None:
-            continue
+        if text is not None:
+            texts.append((shown, text))
+    glossary = _glossary_titles(texts) if is_folder else {}
+    for rel, text in texts:
         try:
             if is_guide_index(text):
                 corpus.documents.extend(parse_guide_index(text, rel))
@@ -372,66 +532,48 @@ Manifest = dict[str, list]  # file path -> [size, mtime_ns, ctime_ns, inode, sha
 
 
 def fingerprint_files(paths: list[Path], manifest: Manifest | None = None) -> list[tuple[str, str]]:
-    """(path, sha256) of every file a load would read: the corpus part of the cache key, without
-    parsing anything. This runs on every warm start: a file whose size, times and inode are those
-    recorded in ``manifest`` keeps its recorded digest instead of being read again; ``manifest``
-    is updated in place."""
+    """(file key, sha256) of every file a load would read: the corpus part of the cache key,
+    without parsing anything. The keys and digests are those :func:`load_corpus` records in
+    ``read_digests`` for the same content (plus the corpus folders' vocabulary files).
+
+    This runs on every warm start: a file whose size, times and inode are those recorded in
+    ``manifest`` keeps its recorded digest instead of being read again; ``manifest`` is updated
+    in place. Raises CorpusError when a root cannot be used."""
     out: list[tuple[str, str]] = []
     known = manifest if manifest is not None else {}
 
-    def _digest(path: str) -> str:
+    def _digest(path: str, info: os.stat_result | None = None) -> str:
         try:
-            info = os.stat(path)
+            info = info or os.stat(path)
         except OSError:
-            return "unreadable"
+            return UNREADABLE
+        if not stat.S_ISREG(info.st_mode):
+            return NOT_REGULAR
         stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
         seen = known.get(path)
         if seen is not None and seen[:4] == stamp:
             return seen[4]
-        digest = _read_digest(path)
-        known[path] = [*stamp, digest]
+        digest = digest_of(*read_bytes(path))
+        if digest not in (UNREADABLE, NOT_REGULAR):
+            known[path] = [*stamp, digest]
         return digest
 
     for root in paths:
-        root_s = os.fspath(root)
-        if os.path.isfile(root_s):
-            out.append((f"{root_s}:{os.path.basename(root_s)}", _digest(root_s)))
-            continue
-        if not os.path.isdir(root_s):
-            raise CorpusError(f"コーパスのパス {root} が見つかりません")
-        prefix = len(root_s.rstrip(os.sep)) + 1
-        for name in SYNONYM_FILE_NAMES + CONCEPT_FILE_NAMES:
-            candidate = os.path.join(root_s, name)
-            if os.path.isfile(candidate):
-                out.append((f"{root_s}:{name}", _digest(candidate)))
-        seen: set[tuple[int, int]] = set()
-        stack = [root_s]
-        while stack:
-            folder = stack.pop()
-            try:
-                info = os.stat(folder)
-                if (info.st_dev, info.st_ino) in seen:
-                    continue
-                seen.add((info.st_dev, info.st_ino))
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                try:
-                    if entry.is_dir():
-                        stack.append(entry.path)
-                    elif entry.name.lower().endswith(MARKDOWN_SUFFIXES):
-                        out.append((f"{root_s}:{entry.path[prefix:]}", _digest(entry.path)))
-                except OSError:
-                    out.append((f"{root_s}:{entry.path[prefix:]}", "unreadable"))
+        listing = list_root(Path(root))
+        if listing.base == listing.root:
+            for name in SYNONYM_FILE_NAMES + CONCEPT_FILE_NAMES:
+                candidate = os.path.join(listing.root, name)
+                if os.path.isfile(candidate):
+                    out.append((f"vocabulary:{file_key(listing.root, name)}", _digest(candidate)))
+        for path, reason in listing.skipped:
+            out.append((file_key(listing.root, _rel(path, listing.base)), reason))
+        for path in listing.files:
+            out.append((file_key(listing.root, _rel(path, listing.base)), _digest(path, listing.stats.get(path))))
     return out
 
 
-def _read_digest(path: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read(MAX_FILE_BYTES + 1)).hexdigest()
-    except OSError:
-        return "unreadable"
+def read_fingerprint(corpus: Corpus, fingerprint: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The fingerprint of what a load actually read: ``fingerprint``'s vocabulary entries plus the
+    digests of the bytes the loader read. Equal to ``fingerprint`` when nothing changed between
+    fingerprinting and reading."""
+    return [(k, d) for k, d in fingerprint if k.startswith("vocabulary:")] + sorted(corpus.read_digests.items())

@@ -7,7 +7,6 @@ index (cached) and search → answer, and reports problems as Japanese notices i
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -15,14 +14,14 @@ from typing import Callable
 from .analyzer import Analyzer, Synonyms, load_concepts, load_synonyms, synonym_digest
 from .answer import (GENERIC_SOURCES, NO_TERMS, NO_TOPIC, NOT_COVERED, Answer, Conversation, Suggestion,
                      asks_definition, asks_task, build_summary, choose_hits, is_follow_up, make_hits)
-from .corpus import (CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, default_corpus_path, fingerprint_files,
-                     load_corpus)
-from .index import (CacheDamaged, DocInfo, Progress, SearchIndex, build_index, cache_key, default_cache_dir,
-                    discard_index, load_index, load_manifest, prune_caches, save_index, save_manifest)
+from .cache import open_index
+from .corpus import CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, Corpus, CorpusError, load_corpus, shown_name
+from .index import DocInfo, IndexSettings, Progress, SearchIndex, build_index
+from .limits import MAX_QUESTION_CHARS
+from .paths import default_corpus_path
 from .search import correct_term, search
 
 Notify = Callable[[str], None]
-MAX_QUESTION_CHARS = 2_000  # longer input is cut: a question, not a document
 QUERY_PARTS = False  # a compound question word also asks for its parts (最小単位 → 最小, 単位): measured worse
 EXPAND_CONCEPTS = True  # learner phrases add the concept words they point to (corpus/concepts.yaml)
 
@@ -47,8 +46,11 @@ class Assistant:
     @classmethod
     def open(cls, corpus_paths: list[Path] | None = None, base_url: str | None = None,
              cache_dir: Path | None = None, progress: Progress | None = None,
-             notify: Notify | None = None, use_cache: bool = True) -> "Assistant":
-        """Open the default corpus or the given paths. Raises CorpusError for unusable paths."""
+             notify: Notify | None = None, use_cache: bool = True, rebuild: bool = False) -> "Assistant":
+        """Open the default corpus or the given paths. Raises CorpusError for unusable paths.
+
+        The index comes from :func:`assistant.cache.open_index` (the one cache entry point);
+        ``rebuild`` builds it again and replaces the cached one (``index --rebuild``)."""
         notices: list[str] = []
 
         def say(message: str) -> None:
@@ -56,47 +58,30 @@ class Assistant:
             if notify:
                 notify(message)
 
-        paths = [Path(p) for p in corpus_paths] if corpus_paths else [default_corpus_path()]
-        for p in paths:
-            if not p.exists():
-                raise CorpusError(f"コーパスのパス {p} が見つかりません")
+        given = [Path(p) for p in corpus_paths] if corpus_paths else [default_corpus_path()]
+        for p in given:
+            if not os.path.lexists(p):
+                raise CorpusError(f"コーパスのパス {shown_name(os.fspath(p))} が見つかりません")
+        paths = [p.resolve() for p in given]  # docs and /abs/path/docs share one cache
         synonym_files = _vocabulary_files(paths, SYNONYM_FILE_NAMES)
         concept_files = _vocabulary_files(paths, CONCEPT_FILE_NAMES)
         analyzer = Analyzer(Synonyms({}, synonym_digest(synonym_files)))  # the table comes with the index
-        index = None
-        folder = None
-        if use_cache:
-            root = cache_dir or default_cache_dir()
-            manifest = load_manifest(root, paths)
-            before = {k: list(v) for k, v in manifest.items()}
-            fingerprint = fingerprint_files(paths, manifest)
-            if manifest != before:
-                save_manifest(root, paths, manifest)
-            settings = analyzer.settings + "|" + synonym_digest(concept_files)
-            folder = root / f"index-{cache_key(fingerprint, settings, base_url)}"
-            if (folder / "meta.json").exists():
-                try:
-                    index = load_index(folder)
-                    _touch(folder)
-                except CacheDamaged:
-                    say("索引キャッシュが壊れていたため作り直します。")
-                    discard_index(folder)
-        if index is None:
+
+        def settings() -> IndexSettings:  # read again after a build: an edit meanwhile is seen
+            probe = Analyzer(Synonyms({}, synonym_digest(synonym_files)))
+            return IndexSettings(analyzer=f"{probe.settings}|{synonym_digest(concept_files)}")
+
+        def build() -> tuple[SearchIndex, Corpus]:
             corpus = load_corpus(paths, base_url)
             table, synonym_notices = load_synonyms(synonym_files, analyzer)
             analyzer.synonyms = table
             concepts, concept_notices = load_concepts(concept_files, analyzer)
-            index = build_index(corpus, analyzer, progress)
-            index.synonyms, index.concepts = table, concepts
-            index.notices = synonym_notices + concept_notices
-            if folder is not None:
-                try:
-                    save_index(index, folder)
-                    index.stats.cache_path = str(folder)
-                    prune_caches(folder.parent)
-                except OSError as exc:
-                    say(f"索引をキャッシュ {folder.parent} に保存できません（{exc.strerror or exc}）。"
-                        "今回はメモリ上の索引で答えます。")
+            built = build_index(corpus, analyzer, progress)
+            built.synonyms, built.concepts = table, concepts
+            built.notices = synonym_notices + concept_notices
+            return built, corpus
+
+        index = open_index(paths, base_url, settings, build, cache_dir, say, use_cache, rebuild)
         analyzer.synonyms = index.synonyms
         for notice in index.notices:
             say(notice)
@@ -232,14 +217,6 @@ def _vocabulary_files(paths: list[Path], names: tuple[str, ...]) -> list[Path]:
                 seen.add(candidate.resolve())
                 files.append(candidate)
     return files
-
-
-def _touch(folder: Path) -> None:
-    try:
-        now = time.time()
-        os.utime(folder, (now, now))
-    except OSError:
-        pass
 
 
 __all__ = ["Assistant", "CorpusError", "QuestionError"]

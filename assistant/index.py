@@ -1,13 +1,11 @@
-"""Index: analyze passages into weighted fields, score them with BM25, and cache the result.
+"""Index: analyze passages into weighted fields and score them with BM25.
 
-The cache is plain data (JSON, JSON Lines and ``.npy`` arrays memory-mapped on load), never pickle.
-It lives in one folder per cache key (corpus content, analyzer settings, index settings, package
-version), written to a temporary folder and renamed into place, so readers never see half of one.
+What shapes an index is one frozen :class:`IndexSettings`, written into the cache's ``meta.json``
+and part of its key. Saving and loading live in :mod:`assistant.cache`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,19 +16,51 @@ from typing import Callable
 
 import numpy as np
 
-from . import __version__
 from .analyzer import Analyzer, Concepts, Synonyms, synonyms_from_json, synonyms_to_json, terms_of
 from .bm25 import ImpactIndex, build_impact_index
-from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage, chunk_documents
+from .chunking import (CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, SECTION_SEPARATOR, Passage,
+                       chunk_documents)
 from .corpus import Corpus, Problem
 
-INDEX_FORMAT = "10"
-TITLE_WEIGHT = 3
-SECTION_WEIGHT = 2
-DESCRIPTION_WEIGHT = 1
-KEEP_CACHES = 12
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """What shapes an index: saved in the cache's meta.json and part of its key.
+
+    The build reads the defaults through ``TITLE_WEIGHT``/``SECTION_WEIGHT`` and the chunking
+    constants; passing a non-default instance to ``build_index`` is still to come."""
+
+    title_weight: int = 3
+    """Repetitions of a passage's title terms (article title + description): title words rank first."""
+    section_weight: int = 2
+    """Repetitions of its heading path's terms: a passage under a matching heading outranks a mention."""
+    max_passage_chars: int = MAX_PASSAGE_CHARS
+    """Longer sections are split at paragraph boundaries (code blocks kept whole)."""
+    min_passage_chars: int = MIN_PASSAGE_CHARS
+    """Shorter pieces are joined to their neighbour."""
+    chunking: str = CHUNKING_VERSION
+    """Version of the chunking rules."""
+    analyzer: str = ""
+    """The analyzer's settings and the digests of the synonym and concept files."""
+
+    def as_key(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+
+INDEX_SETTINGS = IndexSettings()
+TITLE_WEIGHT = INDEX_SETTINGS.title_weight
+SECTION_WEIGHT = INDEX_SETTINGS.section_weight
 
 Progress = Callable[[int, int], None]
+
+
+class CacheDamaged(Exception):
+    """The cached index cannot be used and must be rebuilt; ``folder`` is the index folder when
+    the damage is found after opening (a passage read on demand)."""
+
+    def __init__(self, what: str, folder: Path | None = None) -> None:
+        super().__init__(what)
+        self.folder = folder
 
 
 @dataclass(frozen=True)
@@ -86,9 +116,15 @@ class SearchIndex:
     def _row(self, pid: int) -> dict:
         assert self._passage_file is not None and self._passage_offsets is not None
         start, end = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
-        with self._passage_file.open("rb") as handle:
-            handle.seek(start)
-            return json.loads(handle.read(end - start))
+        try:
+            with self._passage_file.open("rb") as handle:
+                handle.seek(start)
+                row = json.loads(handle.read(end - start))
+            if not isinstance(row, dict):
+                raise ValueError("not an object")
+            return row
+        except (OSError, ValueError) as exc:  # large files are checked by samples on load
+            raise CacheDamaged(f"passages.jsonl の {pid} 番目", self._passage_file.parent) from exc
 
     def passage(self, pid: int) -> Passage:
         """One passage, read from memory or from the cache file."""
@@ -127,7 +163,7 @@ class SearchIndex:
 
 def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
     """(title, section, body) texts of a passage; the description joins the title field."""
-    section = passage.section.replace(" › ", "\n")
+    section = passage.section.replace(SECTION_SEPARATOR, "\n")
     return (passage.title + ("\n" + description if description else ""), section, passage.text)
 
 
@@ -233,7 +269,7 @@ _DEFINITION = re.compile(r"とは|って何|ってなに|何ですか|なんで�
 
 def _is_definition_heading(section: str) -> bool:
     """The passage answers "what is X": its own heading asks it, or it is an article's lead."""
-    own = section.split(" › ")[-1] if section else ""
+    own = section.split(SECTION_SEPARATOR)[-1] if section else ""
     return not section or bool(_DEFINITION.search(own))
 
 
@@ -246,178 +282,3 @@ def corpus_terms_for(index: SearchIndex, analyzer: Analyzer) -> list[list[str]]:
         title, section, body = (analyzer.terms(t) for t in passage_fields(p, doc.description))
         out.append(body + title * TITLE_WEIGHT + section * SECTION_WEIGHT)
     return out
-
-
-# --- cache -----------------------------------------------------------------------------------------
-
-def default_cache_dir() -> Path:
-    """``$K8S_ASSISTANT_CACHE_DIR``, else the platform's user cache folder."""
-    env = os.environ.get("K8S_ASSISTANT_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_cache_dir
-    return Path(user_cache_dir("k8s-assistant", appauthor=False))
-
-
-def cache_key(fingerprint: list[tuple[str, str]], analyzer_settings: str, base_url: str | None) -> str:
-    """Key of an index: corpus content, analyzer and index settings, package version."""
-    h = hashlib.sha256()
-    chunking = f"{CHUNKING_VERSION},{MAX_PASSAGE_CHARS},{MIN_PASSAGE_CHARS}"
-    for part in (INDEX_FORMAT, __version__, analyzer_settings, base_url or "", chunking,
-                 f"{TITLE_WEIGHT},{SECTION_WEIGHT},{DESCRIPTION_WEIGHT}"):
-        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    for path, digest in sorted(fingerprint):
-        h.update(path.encode("utf-8", "surrogateescape") + b"\0" + digest.encode() + b"\0")
-    return h.hexdigest()[:32]
-
-
-_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines", "opens", "passage_offsets")
-
-
-def save_index(index: SearchIndex, folder: Path) -> Path:
-    """Write an index into ``folder`` atomically; returns the folder. Raises OSError when it cannot."""
-    import shutil
-    import tempfile
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
-    try:
-        offsets = [0]
-        with (tmp / "passages.jsonl").open("wb") as handle:
-            for pid in range(index.n_passages):
-                p = index.passage(pid)
-                row = {"s": p.section, "t": p.text, "m": list(index.surfaces(pid).items())}
-                line = json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n"
-                handle.write(line)
-                offsets.append(offsets[-1] + len(line))
-        arrays = {
-            "offsets": index.scorer.offsets, "passage_ids": index.scorer.passage_ids,
-            "impacts": index.scorer.impacts, "idf": index.scorer.idf,
-            "passage_doc": index.passage_doc, "defines": index.defines, "opens": index.opens,
-            "passage_offsets": np.asarray(offsets, dtype=np.int64),
-        }
-        for name, array in arrays.items():
-            np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
-        (tmp / "concepts.json").write_text(json.dumps(
-            [[list(phrases), list(terms)] for phrases, terms in index.concepts.entries], ensure_ascii=False), "utf-8")
-        (tmp / "synonyms.json").write_text(json.dumps(synonyms_to_json(index.synonyms), ensure_ascii=False), "utf-8")
-        (tmp / "sections.json").write_text(json.dumps(
-            [" ".join(index.section_terms(pid)) for pid in range(index.n_passages)], ensure_ascii=False), "utf-8")
-        (tmp / "vocab.json").write_text(json.dumps(list(index.scorer.vocab), ensure_ascii=False), "utf-8")
-        meta = {
-            "format": INDEX_FORMAT, "version": __version__, "docs": [asdict(d) for d in index.docs],
-            "stats": asdict(index.stats), "problems": [asdict(p) for p in index.problems],
-            "notices": index.notices, "synonyms_digest": index.synonyms.digest,
-            "sizes": {name: (tmp / f"{name}.npy").stat().st_size for name in _ARRAYS},
-            "n_passages": index.n_passages,
-        }
-        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
-        try:
-            os.replace(tmp, folder)  # atomic; fails if another process already put a whole one there
-        except OSError:
-            if not (folder / "meta.json").is_file():
-                shutil.rmtree(folder, ignore_errors=True)
-                os.replace(tmp, folder)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return folder
-
-
-class CacheDamaged(Exception):
-    """The cached index cannot be used and must be rebuilt."""
-
-
-def load_index(folder: Path) -> SearchIndex:
-    """Open a cached index (arrays memory-mapped). Raises CacheDamaged on anything unexpected."""
-    try:
-        meta = json.loads((folder / "meta.json").read_text("utf-8"))
-        if meta.get("format") != INDEX_FORMAT or meta.get("version") != __version__:
-            raise CacheDamaged("古い形式")
-        for name in _ARRAYS:
-            if (folder / f"{name}.npy").stat().st_size != meta["sizes"][name]:
-                raise CacheDamaged(f"{name}.npy の大きさが違う")
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
-        vocab_list = json.loads((folder / "vocab.json").read_text("utf-8"))
-        n = int(meta["n_passages"])
-        docs = [DocInfo(**{**d, "title_terms": tuple(d.get("title_terms", ()))}) for d in meta["docs"]]
-        ok = (len(arrays["offsets"]) == len(vocab_list) + 1 == len(arrays["idf"]) + 1
-              and len(arrays["passage_ids"]) == len(arrays["impacts"]) == int(arrays["offsets"][-1])
-              and len(arrays["passage_doc"]) == n == len(arrays["defines"]) == len(arrays["opens"]) and len(arrays["passage_offsets"]) == n + 1
-              and (folder / "passages.jsonl").stat().st_size == int(arrays["passage_offsets"][-1])
-              and (folder / "sections.json").is_file())
-        if not ok:
-            raise CacheDamaged("配列の大きさが合わない")
-        scorer = ImpactIndex({t: i for i, t in enumerate(vocab_list)}, arrays["offsets"],
-                             arrays["passage_ids"], arrays["impacts"], arrays["idf"], n)
-        stats = IndexStats(**meta["stats"])
-        stats.cache_path, stats.from_cache = str(folder), True
-        problems = [Problem(**p) for p in meta.get("problems", [])]
-        synonyms = synonyms_from_json(json.loads((folder / "synonyms.json").read_text("utf-8")),
-                                      str(meta["synonyms_digest"]))
-        concepts = Concepts([(tuple(p), tuple(t)) for p, t in json.loads((folder / "concepts.json").read_text("utf-8"))])
-        return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], arrays["opens"], scorer, stats, problems, synonyms,
-                           concepts, list(meta["notices"]),
-                           _section_file=folder / "sections.json", _passage_file=folder / "passages.jsonl",
-                           _passage_offsets=arrays["passage_offsets"])
-    except CacheDamaged:
-        raise
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-        raise CacheDamaged(exc.__class__.__name__) from exc
-
-
-def _manifest_file(root: Path, paths: list[Path]) -> Path:
-    name = hashlib.sha256("\0".join(os.path.abspath(p) for p in paths).encode("utf-8", "surrogateescape"))
-    return root / f"files-{name.hexdigest()[:16]}.json"
-
-
-def load_manifest(root: Path, paths: list[Path]) -> dict[str, list]:
-    """What is known of the corpus files' digests (see corpus.fingerprint_files); empty when unreadable."""
-    try:
-        data = json.loads(_manifest_file(root, paths).read_text("utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def save_manifest(root: Path, paths: list[Path], manifest: dict[str, list]) -> None:
-    """Write the manifest atomically; a cache folder that cannot be written is not an error here."""
-    import tempfile
-
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=root)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(manifest, handle, ensure_ascii=False)
-        os.replace(tmp, _manifest_file(root, paths))
-    except OSError:
-        pass
-
-
-def discard_index(folder: Path) -> None:
-    """Move a damaged index folder out of the way (atomically), then delete it; never fails."""
-    import shutil
-    import tempfile
-
-    try:
-        trash = Path(tempfile.mkdtemp(prefix=".trash-", dir=folder.parent))
-        os.replace(folder, trash / "old")
-        shutil.rmtree(trash, ignore_errors=True)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def prune_caches(root: Path, keep: int = KEEP_CACHES) -> None:
-    """Remove the least recently used index folders beyond ``keep``; never fails."""
-    import shutil
-
-    try:
-        for stale in root.glob(".t*-*"):  # left by a process that was killed mid-write
-            if time.time() - stale.stat().st_mtime > 3600:
-                shutil.rmtree(stale, ignore_errors=True)
-        folders = [p for p in root.iterdir() if p.is_dir() and p.name.startswith("index-")]
-        folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in folders[keep:]:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError:
-        pass

@@ -143,3 +143,13 @@ def test_learner_words_find_the_docs_page_they_mean():
     proc = run_cli("ask", "--json", "-k", "1", "毎日決まった時刻にジョブを実行したい", "--corpus", str(DOCS),
                    "--base-url", "https://kubernetes.io/ja/docs/", timeout=300)
     assert "cron" in json.loads(proc.stdout)["hits"][0]["path"]
+
+
+def test_a_question_longer_than_the_limit_is_answered_with_a_note(tmp_path):
+    from assistant.limits import MAX_QUESTION_CHARS
+    question = "Podとコンテナの違いを教えてください。" * (MAX_QUESTION_CHARS // 10)
+    proc = run_cli("ask", "--json", question)
+    assert proc.returncode in (0, 1) and json.loads(proc.stdout)["query"] == question
+    assert f"{MAX_QUESTION_CHARS:,} 文字までで検索しました" in proc.stderr
+    short = run_cli("ask", "Podとコンテナの違い")
+    assert "文字までで検索しました" not in short.stderr

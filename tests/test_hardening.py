@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +15,8 @@ from hypothesis import strategies as st
 from assistant.analyzer import Analyzer
 from assistant.chunking import chunk_document
 from assistant.corpus import Document, load_corpus
-from conftest import SMALL, article, run_cli, write_corpus
+from assistant.sanitize import one_line, shown_path
+from conftest import SMALL, article, command, run_cli, write_corpus
 
 ESCAPES = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[31m\x9b31m\x07"
 
@@ -140,3 +145,70 @@ def test_ask_never_fails_and_returns_only_real_passages(guide, question):
         assert hit.text in texts and hit.source
     if not answer.answered:
         assert answer.hits == ()
+
+
+# --- round 2: terminal output is neutralised and bounded; JSON keeps the exact text ----------------
+
+BIDI_AND_ZERO_WIDTH = "\u202e\u2066\u2067\u2068\u2069\u200b\u200d\u200e\ufeff"
+
+
+def test_bidi_and_zero_width_characters_never_reach_the_terminal_but_json_keeps_them(tmp_path):
+    source = "https://example.com/\u202egnp.exe"
+    body = "## NodePortとは？\n\nNodePortは\u200bノードの\u2066ポート\u2069で公開する方式で、番号は30000から32767です。"
+    root = write_corpus(tmp_path / "c", {"a.md": article("np", "Node\u202ePort\u200d", body, source)})
+    proc = run_cli("ask", "NodePortの番号は？", "--corpus", str(root))
+    assert proc.returncode == 0, proc.stderr
+    assert not any(c in proc.stdout for c in BIDI_AND_ZERO_WIDTH)
+    assert "→ https://example.com/gnp.exe" in proc.stdout
+    data = json.loads(run_cli("ask", "--json", "NodePortの番号は？", "--corpus", str(root)).stdout)
+    assert data["hits"][0]["source"] == source and data["hits"][0]["title"] == "Node\u202ePort\u200d"
+
+
+def test_a_newline_in_a_file_name_does_not_split_the_link_line(tmp_path):
+    root = write_corpus(tmp_path / "c", {"ノード\nポート.md": "## NodePortとは？\n\nNodePortの番号は30000から32767です。\n"})
+    proc = run_cli("ask", "NodePortの番号は？", "--corpus", str(root))
+    assert proc.returncode == 0, proc.stderr
+    links = [line for line in proc.stdout.splitlines() if line.strip().startswith("→")]
+    assert links and links[0].strip() == "→ ノード ポート.md"
+
+
+def test_a_huge_title_and_heading_are_bounded_in_human_output(tmp_path):
+    title = "巨大なタイトル" * 85_000  # about 1.8 MB on one line
+    heading = "長い見出し" * 5_000
+    root = write_corpus(tmp_path / "c", {"a.md": f"---\ntitle: {title}\n---\n## {heading}NodePortとは？\n\n"
+                                                  "NodePortの番号は30000から32767です。\n"})
+    proc = run_cli("ask", "NodePortの番号は？", "--corpus", str(root))
+    assert proc.returncode == 0, proc.stderr
+    assert max(len(line) for line in proc.stdout.splitlines()) < 1_000
+    assert "巨大なタイトル" in proc.stdout and "…" in proc.stdout
+
+
+def test_a_closed_standard_output_exits_2_with_a_message(small_corpus):
+    proc = subprocess.run([*command(), "ask", "NodePortの番号は？", "--corpus", str(small_corpus)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120,
+                          preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2
+    assert "標準出力" in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full is not on this system")
+@pytest.mark.parametrize("args", [["ask", "NodePortの番号は？"], ["ask", "--json", "NodePortの番号は？"], ["index"]])
+def test_writing_to_a_full_device_exits_2_in_japanese(small_corpus, args):
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([*command(), *args, "--corpus", str(small_corpus)], stdout=full,
+                              stderr=subprocess.PIPE, timeout=120)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "標準出力に書き込めません" in err
+    assert "Traceback" not in err and "Exception ignored" not in err and "Errno" not in err
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=400), limit=st.integers(min_value=1, max_value=300))
+def test_one_line_never_lets_controls_bidi_or_line_breaks_through_and_respects_its_limit(text, limit):
+    shown = one_line(text, limit)
+    assert len(shown) <= limit
+    assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") for c in shown)
+
+
+def test_file_names_that_are_not_utf8_are_shown_escaped_on_one_line():
+    assert shown_path(os.fsdecode(b"docs/ingress\xff\n.md")) == "docs/ingress\\xff .md"

@@ -13,25 +13,17 @@ from urllib.parse import urlsplit
 
 from rich.text import Text
 
+from ..sanitize import terminal_text
+
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates that
 # can reorder what the terminal shows.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# Whole escape sequences first, so their parameters ("[31m", "]52;c;...") do not stay behind.
-_ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"          # CSI
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL / ST
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"     # DCS, SOS, PM, APC
-    r"|\x1b[@-Z\\-_]"                    # two-character sequences
-    r"|\x9b[0-?]*[ -/]*[@-~]"           # 8-bit CSI
-)
 
 
 def clean(text: str | None) -> str:
-    """The text without terminal escape sequences and control characters (tab and newline stay)."""
-    if not text:
-        return ""
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROL.sub("", text)
+    """The text without terminal escape sequences, control, bidi and zero-width characters (tab
+    and newline stay): the core sanitizer, shared with the command line."""
+    return terminal_text(text)
 
 
 def one_line(text: str | None) -> str:

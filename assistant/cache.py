@@ -1,0 +1,436 @@
+"""The index cache: key, manifest, load, save, prune and discard, in one place.
+
+The engine (``ask``, the chat app) and ``index``/``index --rebuild`` all go through
+:func:`open_index`, so they can never disagree about a key.
+
+What makes the cache trustworthy:
+
+- The key names the corpus content (sha256 of every file), the :class:`IndexSettings`, the base
+  URL, the cache format and the package version. After a build it is checked against the digests
+  of the bytes the loader actually read; if a file changed in between, nothing is saved.
+- Every cache file's size and CRC-32 (sampled for large files) is in ``meta.json`` and checked on
+  load; a damaged cache is discarded and rebuilt with a notice.
+- An index is written into ``.tmp-<pid>-…`` and renamed into place, so readers never see half of
+  one; leftovers of writers whose process is gone are removed on the next save.
+- A cache folder that cannot be read or written (permissions, a full disk, another user's folder)
+  is not an error: the index is built in memory and one notice says so.
+
+It is plain data (JSON, JSON Lines and ``.npy`` arrays memory-mapped on load), never pickle.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import time
+import zlib
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import __version__
+from .analyzer import Concepts, synonyms_from_json, synonyms_to_json
+from .bm25 import ImpactIndex
+from .corpus import Corpus, Problem, fingerprint_files, read_fingerprint
+from .index import CacheDamaged, DocInfo, IndexSettings, IndexStats, SearchIndex
+from .paths import default_cache_dir
+
+INDEX_FORMAT = "11"
+KEEP_CACHES = 12  # index folders kept, least recently used removed first
+STALE_SECONDS = 3600  # a temporary older than this is removed even if its pid is alive (pid reuse)
+FULL_CHECK_BYTES = 1024 * 1024  # files up to this size are checked whole, larger ones sampled
+SAMPLE_BYTES = 4096
+SAMPLES = 256
+
+Notify = Callable[[str], None]
+Fingerprint = list[tuple[str, str]]
+
+# Notices (documented in the README's 困ったときは).
+DAMAGED = "索引キャッシュが壊れていたため作り直します（{what}）。"
+NOT_SAVED = "索引をキャッシュ {root} に保存できません（{reason}）。今回はメモリ上の索引で答えます。"
+NOT_READABLE = "索引キャッシュ {root} を読めません（{reason}）。今回はメモリ上の索引で答えます。"
+CHANGED = "索引の作成中にコーパスのファイルが変わったため、この索引はキャッシュに保存しません（次回作り直します）。"
+
+_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines", "opens", "passage_offsets")
+
+
+class CacheUnusable(Exception):
+    """The cache folder cannot be read or written here (permissions, full disk); said in Japanese."""
+
+
+# --- key and manifest -------------------------------------------------------------------------------
+
+def cache_key(fingerprint: Fingerprint, settings: IndexSettings, base_url: str | None) -> str:
+    """Key of an index: corpus content, index settings (analyzer included), base URL, format, version."""
+    h = hashlib.sha256()
+    for part in (INDEX_FORMAT, __version__, settings.as_key(), base_url or ""):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for path, digest in sorted(fingerprint):
+        h.update(path.encode("utf-8", "surrogateescape") + b"\0" + digest.encode() + b"\0")
+    return h.hexdigest()[:32]
+
+
+def index_folder(root: Path, key: str) -> Path:
+    return root / f"index-{key}"
+
+
+def _manifest_file(root: Path, paths: list[Path]) -> Path:
+    name = hashlib.sha256("\0".join(os.fspath(p) for p in paths).encode("utf-8", "surrogateescape"))
+    return root / f"files-{name.hexdigest()[:16]}.json"
+
+
+def load_manifest(root: Path, paths: list[Path]) -> dict[str, list]:
+    """What is known of the corpus files' digests (see corpus.fingerprint_files); empty when unreadable."""
+    try:
+        data = json.loads(_manifest_file(root, paths).read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_manifest(root: Path, paths: list[Path], manifest: dict[str, list]) -> None:
+    """Write the manifest atomically; a cache folder that cannot be written is not an error here.
+    File names that are not UTF-8 are kept as JSON escapes (ASCII output)."""
+    tmp: Path | None = None
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = root / _temp_name()
+        with tmp.open("x", encoding="ascii") as handle:
+            json.dump(manifest, handle, ensure_ascii=True)
+        os.replace(tmp, _manifest_file(root, paths))
+        tmp = None
+    except (OSError, ValueError):
+        pass
+    finally:
+        if tmp is not None:
+            _remove(tmp)
+
+
+def corpus_fingerprint(root: Path, paths: list[Path]) -> Fingerprint:
+    """The corpus part of the key, reading only files whose stat changed since the last run."""
+    manifest = load_manifest(root, paths)
+    before = {k: list(v) for k, v in manifest.items()}
+    fingerprint = fingerprint_files(paths, manifest)
+    if manifest != before:
+        save_manifest(root, paths, manifest)
+    return fingerprint
+
+
+# --- checksums --------------------------------------------------------------------------------------
+
+def file_checksum(path: Path) -> list[int]:
+    """[size, CRC-32] of a cache file: whole for files up to 8 MB, else of 256 evenly spaced 4 KB
+    samples plus the first and last 64 KB (damage that keeps the size is still seen)."""
+    size = path.stat().st_size
+    crc = 0
+    with path.open("rb") as handle:
+        if size <= FULL_CHECK_BYTES:
+            while chunk := handle.read(1 << 20):
+                crc = zlib.crc32(chunk, crc)
+        else:
+            offsets = [0, size - 65536] + [size * i // SAMPLES for i in range(1, SAMPLES)]
+            for offset in offsets:
+                handle.seek(offset)
+                crc = zlib.crc32(handle.read(65536 if offset in (0, size - 65536) else SAMPLE_BYTES), crc)
+    return [size, crc]
+
+
+# --- save -------------------------------------------------------------------------------------------
+
+def _host_tag() -> str:
+    """A short tag of this machine's name: a pid only says something about processes here (a cache
+    folder shared between containers or machines holds other hosts' pids)."""
+    import socket
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "surrogateescape")).hexdigest()[:8]
+
+
+HOST_TAG = _host_tag()
+
+
+def _temp_name(kind: str = "tmp") -> str:
+    """``.tmp-<pid>-<host>-<random>``: the pid lets a later run see that the writer is gone."""
+    return f".{kind}-{os.getpid()}-{HOST_TAG}-{secrets.token_hex(4)}"
+
+
+def save_index(index: SearchIndex, folder: Path, settings: IndexSettings, replace: bool = False) -> Path:
+    """Write an index into ``folder`` atomically; returns the folder.
+
+    With ``replace``, an existing index there is discarded first (``index --rebuild``).
+    Raises CacheUnusable with the reason in Japanese when it cannot be written."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(folder.parent)
+        tmp = folder.parent / _temp_name()
+        os.mkdir(tmp, 0o777)  # the umask decides who else may read it (a shared cache folder)
+    except OSError as exc:
+        raise CacheUnusable(_reason(exc)) from exc
+    try:
+        _write_files(index, tmp, settings)
+        if replace and _exists(folder):
+            discard_index(folder)
+        try:
+            os.replace(tmp, folder)  # atomic; fails if another process already put a whole one there
+        except OSError:
+            if _exists(folder / "meta.json"):
+                return folder  # another writer finished first: same key, same content
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(tmp, folder)
+    except OSError as exc:
+        raise CacheUnusable(_reason(exc)) from exc
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _write_files(index: SearchIndex, tmp: Path, settings: IndexSettings) -> None:
+    offsets = [0]
+    with (tmp / "passages.jsonl").open("wb") as handle:
+        for pid in range(index.n_passages):
+            p = index.passage(pid)
+            row = {"s": p.section, "t": p.text, "m": list(index.surfaces(pid).items())}
+            line = json.dumps(row, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
+            handle.write(line)
+            offsets.append(offsets[-1] + len(line))
+    arrays = {
+        "offsets": index.scorer.offsets, "passage_ids": index.scorer.passage_ids,
+        "impacts": index.scorer.impacts, "idf": index.scorer.idf,
+        "passage_doc": index.passage_doc, "defines": index.defines, "opens": index.opens,
+        "passage_offsets": np.asarray(offsets, dtype=np.int64),
+    }
+    for name, array in arrays.items():
+        try:
+            np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+        except OSError as exc:  # numpy says "N requested and M written": a full disk
+            raise OSError(exc.errno or errno.ENOSPC, os.strerror(exc.errno or errno.ENOSPC)) from exc
+    _write_json(tmp / "concepts.json", [[list(phrases), list(terms)] for phrases, terms in index.concepts.entries])
+    _write_json(tmp / "synonyms.json", synonyms_to_json(index.synonyms))
+    _write_json(tmp / "sections.json", [" ".join(index.section_terms(pid)) for pid in range(index.n_passages)])
+    _write_json(tmp / "vocab.json", list(index.scorer.vocab))
+    files = {p.name: file_checksum(p) for p in sorted(tmp.iterdir())}
+    meta = {
+        "format": INDEX_FORMAT, "version": __version__, "settings": asdict(settings),
+        "docs": [asdict(d) for d in index.docs],
+        "stats": asdict(index.stats), "problems": [asdict(p) for p in index.problems],
+        "notices": index.notices, "synonyms_digest": index.synonyms.digest,
+        "files": files, "n_passages": index.n_passages,
+    }
+    _write_json(tmp / "meta.json", meta)
+
+
+def _write_json(path: Path, data: object) -> None:
+    """JSON in UTF-8; text that cannot be UTF-8 (lone surrogates) is kept as JSON escapes."""
+    try:
+        raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raw = json.dumps(data, ensure_ascii=True).encode("ascii")
+    with path.open("wb") as handle:
+        handle.write(raw)
+
+
+def _reason(exc: OSError) -> str:
+    """Why a cache folder could not be used, in Japanese (never a library's English text)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "ディスクの空きが足りません"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "権限がありません"
+    if exc.errno == errno.EROFS:
+        return "読み取り専用です"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return "フォルダではないものがあります"
+    return "書き込めません"
+
+
+# --- load -------------------------------------------------------------------------------------------
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a folder we may not look into raises CacheUnusable."""
+    try:
+        os.stat(path)
+        return True
+    except FileNotFoundError:
+        return False
+    except NotADirectoryError:
+        return False
+    except OSError as exc:
+        raise CacheUnusable(_reason(exc)) from exc
+
+
+def load_index(folder: Path) -> SearchIndex:
+    """Open a cached index (arrays memory-mapped) after checking every file's checksum.
+
+    Raises CacheDamaged on anything unexpected, CacheUnusable when it may not be read."""
+    try:
+        meta = json.loads((folder / "meta.json").read_bytes())
+        if meta.get("format") != INDEX_FORMAT or meta.get("version") != __version__:
+            raise CacheDamaged("古い形式")
+        expected = meta["files"]
+        present = sorted(p.name for p in folder.iterdir() if p.name != "meta.json")
+        if present != sorted(expected):
+            raise CacheDamaged("ファイルが足りないか多すぎます")
+        for name, checksum in expected.items():
+            if file_checksum(folder / name) != checksum:
+                raise CacheDamaged(f"{name} の中身が記録と違います")
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+        vocab_list = json.loads((folder / "vocab.json").read_bytes())
+        n = int(meta["n_passages"])
+        docs = [DocInfo(**{**d, "title_terms": tuple(d.get("title_terms", ()))}) for d in meta["docs"]]
+        ok = (len(arrays["offsets"]) == len(vocab_list) + 1 == len(arrays["idf"]) + 1
+              and len(arrays["passage_ids"]) == len(arrays["impacts"]) == int(arrays["offsets"][-1])
+              and len(arrays["passage_doc"]) == n == len(arrays["defines"]) == len(arrays["opens"])
+              and len(arrays["passage_offsets"]) == n + 1
+              and (folder / "passages.jsonl").stat().st_size == int(arrays["passage_offsets"][-1]))
+        if not ok:
+            raise CacheDamaged("配列の大きさが合いません")
+        scorer = ImpactIndex({t: i for i, t in enumerate(vocab_list)}, arrays["offsets"],
+                             arrays["passage_ids"], arrays["impacts"], arrays["idf"], n)
+        stats = IndexStats(**meta["stats"])
+        stats.cache_path, stats.from_cache = str(folder), True
+        problems = [Problem(**p) for p in meta.get("problems", [])]
+        synonyms = synonyms_from_json(json.loads((folder / "synonyms.json").read_bytes()),
+                                      str(meta["synonyms_digest"]))
+        concepts = Concepts([(tuple(p), tuple(t)) for p, t in json.loads((folder / "concepts.json").read_bytes())])
+        return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], arrays["opens"], scorer, stats, problems,
+                           synonyms, concepts, list(meta["notices"]),
+                           _section_file=folder / "sections.json", _passage_file=folder / "passages.jsonl",
+                           _passage_offsets=arrays["passage_offsets"])
+    except (CacheDamaged, CacheUnusable):
+        raise
+    except PermissionError as exc:
+        raise CacheUnusable(_reason(exc)) from exc
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise CacheDamaged(exc.__class__.__name__) from exc
+
+
+# --- discard and prune ------------------------------------------------------------------------------
+
+def discard_index(folder: Path) -> None:
+    """Move a damaged index folder out of the way (atomically), then delete it; never fails."""
+    try:
+        trash = folder.parent / _temp_name("trash")
+        os.mkdir(trash, 0o700)
+        os.replace(folder, trash / "old")
+        shutil.rmtree(trash, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _writer_gone(name: str) -> bool:
+    """Whether the process named in ``.tmp-<pid>-<host>-…`` has ended (False when unknown, alive or
+    on another host)."""
+    parts = name.split("-")
+    if len(parts) != 4 or not parts[1].isdigit() or parts[2] != HOST_TAG or os.name != "posix":
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, owned by someone else
+        return False
+    return False
+
+
+def remove_stale_temporaries(root: Path) -> None:
+    """Remove ``.tmp-*``/``.trash-*`` files and folders whose writer is gone (or that are older
+    than an hour: pids are reused); never fails."""
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if not entry.name.startswith((".tmp-", ".trash-")):
+            continue
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
+        except OSError:
+            continue
+        if old or _writer_gone(entry.name):
+            _remove(Path(entry.path))
+
+
+def _remove(path: Path) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
+    except OSError:
+        pass
+
+
+def prune_caches(root: Path, keep: int = KEEP_CACHES) -> None:
+    """Remove the least recently used index folders beyond ``keep``; never fails."""
+    try:
+        folders = [p for p in root.iterdir() if p.name.startswith("index-") and p.is_dir()]
+        folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in folders[keep:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass
+
+
+def _touch(folder: Path) -> None:
+    """Mark an index folder as recently used (for pruning); never fails."""
+    try:
+        now = time.time()
+        os.utime(folder, (now, now))
+    except OSError:
+        pass
+
+
+# --- the one entry point ----------------------------------------------------------------------------
+
+Build = Callable[[], tuple[SearchIndex, Corpus]]
+
+
+def open_index(paths: list[Path], base_url: str | None, settings: Callable[[], IndexSettings], build: Build,
+               cache_dir: Path | None = None, notify: Notify | None = None, use_cache: bool = True,
+               rebuild: bool = False) -> SearchIndex:
+    """The index of ``paths``: from the cache when it holds a whole one for this content and these
+    settings, else built (and saved when the content read is the content the key names).
+
+    ``settings`` is called before and after the build: a vocabulary file edited meanwhile also
+    keeps the index out of the cache. ``rebuild`` builds even when a cached index exists and
+    replaces it. Problems are said through ``notify`` (at most one notice about the folder)."""
+    say = notify or (lambda message: None)
+    if not use_cache:
+        return build()[0]
+    root = cache_dir or default_cache_dir()
+    wanted = settings()
+    fingerprint = corpus_fingerprint(root, paths)
+    folder = index_folder(root, cache_key(fingerprint, wanted, base_url))
+    told = False
+    if not rebuild:
+        try:
+            if _exists(folder / "meta.json"):
+                index = load_index(folder)
+                _touch(folder)
+                return index
+        except CacheDamaged as exc:
+            say(DAMAGED.format(what=exc))
+            discard_index(folder)
+        except CacheUnusable as exc:
+            say(NOT_READABLE.format(root=root, reason=exc))
+            told = True
+    index, corpus = build()
+    if sorted(read_fingerprint(corpus, fingerprint)) != sorted(fingerprint) or settings() != wanted:
+        say(CHANGED)
+        return index
+    try:
+        save_index(index, folder, wanted, replace=rebuild)
+        index.stats.cache_path = str(folder)
+        prune_caches(root)
+    except CacheUnusable as exc:
+        if not told:
+            say(NOT_SAVED.format(root=root, reason=exc))
+    return index
