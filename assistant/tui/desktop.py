@@ -128,9 +128,9 @@ def clipboard_problem(environ: dict[str, str] | None = None) -> str | None:
 
 
 def default_copy_path() -> Path:
-    from platformdirs import user_data_dir
+    from ..paths import default_data_dir
 
-    return Path(user_data_dir("k8s-assistant", appauthor=False)) / "last-answer.txt"
+    return default_data_dir() / "last-answer.txt"
 
 
 def save_answer(text: str, path: Path | None = None) -> Path:

@@ -21,9 +21,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
+from ...limits import MAX_QUESTION_CHARS
 from ..text import clean, fit_question
 
-QUESTION_LIMIT = 2_000  # the core reads at most this much of a question
+QUESTION_LIMIT = MAX_QUESTION_CHARS  # the core reads at most this much of a question (one shared limit)
 
 
 class HistoryInput(Input):
