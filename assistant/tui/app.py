@@ -633,11 +633,7 @@ class AssistantApp(App[int]):
         """Page Up / Page Down scroll the conversation from anywhere (also from the question box)."""
         chat = self.chat
         chat.user_scrolled = True
-        if direction < 0:
-            chat.scroll_page_up(animate=False)
-        else:
-            chat.scroll_page_down(animate=False)
-        chat.call_after_refresh(chat.note_reading_position)
+        chat.action_move("pageup" if direction < 0 else "pagedown")
 
     def action_toggle_toc(self) -> None:
         toc = self.toc

@@ -198,3 +198,26 @@ async def test_command_palette_is_japanese_throughout(tmp_path):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert titles and all(any("\u3040" <= c <= "\u9fff" for c in title) for title in titles)
         assert not {"Keys", "Maximize", "Quit", "Screenshot", "Theme"} & set(titles)
+
+
+async def test_resize_keeps_an_older_answer_being_read_in_view(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        older = await ask(pilot, "Podとは何ですか？")
+        for question in ("Serviceとは？", "ログを見るには？", "Namespaceとは？"):
+            await ask(pilot, question)
+        await pilot.pause(0.2)
+        app.chat.focus()
+        for _ in range(30):  # the reader goes back to the first answer
+            if app.chat.region.overlaps(older.region) and older.region.y <= app.chat.region.y + 3:
+                break
+            await pilot.press("pageup")
+            await pilot.pause(0.05)
+        assert app.chat.region.overlaps(older.region)
+        await pilot.resize_terminal(70, 22)
+        await pilot.pause(0.3)
+        assert app.chat.region.overlaps(older.region)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause(0.3)
+        assert app.chat.region.overlaps(older.region)

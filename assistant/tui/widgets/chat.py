@@ -130,8 +130,12 @@ class ChatLog(VerticalScroll, can_focus=True):
     """The scrolling conversation. Printable keys typed here (digits too) go back to the question box."""
 
     BINDINGS = [
-        Binding("home", "scroll_home", "先頭へ", show=False),
-        Binding("end", "scroll_end", "末尾へ", show=False),
+        Binding("home", "move('home')", "先頭へ", show=False),
+        Binding("end", "move('end')", "末尾へ", show=False),
+        Binding("pageup", "move('pageup')", "上へ", show=False),
+        Binding("pagedown", "move('pagedown')", "下へ", show=False),
+        Binding("up", "move('up')", "上へ", show=False),
+        Binding("down", "move('down')", "下へ", show=False),
     ]
 
     def __init__(self, *children: Widget, **kwargs) -> None:
@@ -140,11 +144,15 @@ class ChatLog(VerticalScroll, can_focus=True):
         self._reading: tuple[Widget, float] | None = None  # (message at the top, how far into it)
         self.following: Widget | None = None  # the newest question, put at the top by the app
 
+    def action_move(self, where: str) -> None:
+        """The reader scrolls: at once (no animation), so the position read is noted exactly."""
+        self.user_scrolled = True
+        {"home": self.scroll_home, "end": self.scroll_end, "pageup": self.scroll_page_up,
+         "pagedown": self.scroll_page_down, "up": self.scroll_up, "down": self.scroll_down}[where](animate=False)
+        self.call_after_refresh(self.note_reading_position)
+
     def on_key(self, event: events.Key) -> None:
-        if event.key in ("up", "down", "pageup", "pagedown", "home", "end"):
-            self.user_scrolled = True
-            self.call_after_refresh(self.note_reading_position)
-        elif event.is_printable and event.character and event.character != " ":
+        if event.is_printable and event.character and event.character != " ":
             event.stop()
             event.prevent_default()
             self.post_message(TypeAhead(event.character))
