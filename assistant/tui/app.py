@@ -557,13 +557,17 @@ class AssistantApp(App[int]):
     def open_link(self, url: str) -> bool:
         """Open an http(s) link in the browser (in a worker); anything else is refused with a notice."""
         url = url.strip()
-        shown = short_url(url)
+        shown = short_url(url, self._notice_room())
         if not is_web_url(url):
             self.notify(f"http/https 以外のリンクは開きません:\n{shown}", severity="warning", markup=False)
             return False
         self.notify(shown, title="ブラウザで開きます", markup=False, timeout=4)
         self.run_worker(self._open_in_browser(url), name="browser", group="browser", exit_on_error=False)
         return True
+
+    def _notice_room(self) -> int:
+        """Cells for one line of a notice (toasts are 72 wide, at most 90% of the screen; see app.tcss)."""
+        return max(20, min(72, self.size.width * 9 // 10) - 4)
 
     async def _open_in_browser(self, url: str) -> None:
         try:
