@@ -177,6 +177,43 @@ class Analyzer:
         return terms_of(self.tokens(text))
 
 
+# --- the question side: English wording and stray letters ------------------------------------------
+
+# English words that carry no topic ("what is a pod", "how do I see pod logs"): kept out of a
+# question's terms so that "a", "is" or "t" never match a flag or a code fragment.
+ENGLISH_FUNCTION_WORDS = frozenset("""
+a an the is are am was were be been being do does did done i you we they he she it its my your our me us
+to of in on at for with from by as and or not no what how why when where which who whom whose can could
+should would will shall may might must please tell explain about this that these those there here
+see show use using used want wanna need needs get-to let know mean means meaning
+""".split())
+_FLAG = re.compile(r"(?<![\w-])-([A-Za-z]{1,3})(?![\w-])")
+
+
+def question_flags(question: str) -> set[str]:
+    """The short flags written in a question, without their dash (``-it`` → it, ``-n`` → n)."""
+    return {m.group(1).lower() for m in _FLAG.finditer(question)}
+
+
+def question_tokens(tokens: list[Token], question: str) -> list[Token]:
+    """A question's tokens without English function words and without single Latin letters that are
+    not a flag the question writes: a letter left over from a typo (デプロイメンt) or a word
+    ("a") must not match ``-t`` or ``-a``. A combined flag (``-it``) becomes one token per letter."""
+    flags = question_flags(question)
+    out: list[Token] = []
+    for token in tokens:
+        surface = token.surface.lower()
+        words = surface.split()
+        if surface.isascii() and words and all(w.isalpha() for w in words):
+            if surface in flags and len(surface) > 1:  # -it: the flags -i and -t
+                out.extend(Token(c, c) for c in surface)
+                continue
+            if all(w in ENGLISH_FUNCTION_WORDS for w in words) or (len(surface) == 1 and surface not in flags):
+                continue
+        out.append(token)
+    return out
+
+
 def terms_of(tokens: list[Token]) -> list[str]:
     """Index terms of analyzed tokens: every long unit (followed by its short units with SUB_UNITS)."""
     out: list[str] = []

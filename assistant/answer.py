@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 from .chunking import SECTION_SEPARATOR
 from .index import SearchIndex
-from .search import SearchResult
+from .search import FULL, NONE, SearchResult
 
 NOT_COVERED = "この質問はガイドでは扱われていないようです。"
 NO_TERMS = "質問から手がかりになる言葉を見つけられませんでした。キーワードを入れて聞き直してください。"
+MENTIONED_ONLY = "ガイドでは詳しく扱っていません。触れている箇所:"
 NO_TOPIC = "何についての質問かが分かりませんでした。「Podの」「Serviceの」のように対象を添えて聞き直してください。"
 
 
@@ -71,9 +72,15 @@ class Answer:
     message: str = ""
     terms: tuple[str, ...] = ()
     follow_up: bool = False
+    coverage: str = ""  # "full" (answered), "mention" (hits only mention the subject) or "none"
+
+    def __post_init__(self) -> None:
+        if not self.coverage:
+            object.__setattr__(self, "coverage", FULL if self.answered else NONE)
 
     def to_json(self) -> dict:
-        data: dict = {"query": self.query, "answered": self.answered, "hits": [h.to_json() for h in self.hits]}
+        data: dict = {"query": self.query, "answered": self.answered, "coverage": self.coverage,
+                      "hits": [h.to_json() for h in self.hits]}
         data["summary"] = [{"text": s.text, "source": s.source_number} for s in self.summary]
         if not self.answered:
             data["message"] = self.message
@@ -113,12 +120,21 @@ def asks_definition(question: str) -> bool:
     return bool(_DEFINITION_QUESTION.search(question)) and not _COMPARISON.search(question)
 
 
-_TASK_QUESTION = re.compile(r"たい|には[?？]?$|には(どう|何)|方法|やり方|手順|仕方|どうやって|どうすれば|どうしたら")
+_WHY_QUESTION = re.compile(r"なぜ|何故|理由|何をして|何ができ|できること|メリット|必要なの|必要な理由|\bwhy\b", re.I)
+
+
+def asks_overview(question: str) -> bool:
+    """The question asks what something is or why one would use it (〜とは, なぜ〜を使う, 何ができる)."""
+    return asks_definition(question) or bool(_WHY_QUESTION.search(question))
+
+
+_TASK_QUESTION = re.compile(r"たい|には[?？]?$|には(どう|何)|方法|やり方|手順|仕方|どうやって|どうすれば|どうしたら|"
+                            r"\bhow (?:do|can|to|should)\b", re.I)
 
 
 def asks_task(question: str) -> bool:
     """The question asks how to do something (〜したい, 〜するには, 方法)."""
-    return bool(_TASK_QUESTION.search(question.strip()))
+    return bool(_TASK_QUESTION.search(question.strip())) and not _DEFINITION_QUESTION.search(question)
 
 
 _DEMONSTRATIVES = ("それ", "その", "これ", "この", "あれ", "あの", "そっち", "こっち", "そこ", "さっき", "前の",
@@ -134,13 +150,53 @@ def is_follow_up(question: str, terms: list[str], generic: frozenset[str]) -> bo
 
 
 # Words that name no topic of their own: a question made only of them continues the previous one.
-GENERIC_SOURCES = ("コマンド", "設定", "例", "設定例", "サンプル", "書き方", "作り方", "確認", "作成", "削除", "使う",
+TOPICLESS_WORDS = ("コマンド", "設定", "例", "設定例", "サンプル", "書き方", "作り方", "確認", "作成", "削除", "使う",
                    "オプション", "違い", "yaml", "詳細", "注意", "注意点", "メリット", "デメリット", "理由", "なぜ",
                    "具体", "具体例", "手順", "実行", "やる", "見る", "調べる", "一覧", "種類", "例えば")
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])\s*")
-_MARKUP = re.compile(r"\*\*|__|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)
+_MARKUP = re.compile(r"\*\*|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)  # not "__": __start_kubectl is a name
+# A sentence opening with one of these leans on the one before it and cannot be quoted alone.
+_DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|"
+                        r"さらに|"
+                        r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際|ほか|他に|前者|後者|上記|以下|下記)")
+_COMMAND = re.compile(r"(?:^|\s|\()(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete)\s+\S"
+                      r"|(?:^|\s)--?[a-z][\w-]*")
+_DEFINES = re.compile(r"とは|のこと|です。|ます。")
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """The tuning values of the 要点 (summary), passed to ``build_summary``.
+
+    Effects measured with ``k8s-assistant eval`` on tests/data/questions.yaml (fact in 要点 = 0.819
+    with these defaults; each value changed alone).
+    """
+
+    lines: int = 3
+    """At most this many sentences are quoted; a how-to may add its command line (2 → 0.783)."""
+    opening_lines: int = 2
+    """The answering section's first sentences quoted as its answer: the corpus is answer-first (1 → 0.787)."""
+    opening_bonus: tuple[float, ...] = (0.5, 0.25)
+    """Added to the first, second, … sentence of the answering section when ranking what else to quote."""
+    command_bonus: float = 0.4
+    """Added to a sentence that shows a command when the question asks how to do something
+    (0: no change on the tuning set, whose how-to openings already name the command)."""
+    definition_bonus: float = 0.15
+    """Added to a sentence that reads as a statement (〜とは, 〜です) rather than a fragment (0: no change)."""
+    keep_ratio: float = 0.2
+    """A further sentence (one that adds question words) is quoted only when it scores at least this share
+    of the best one (0.6 → 0.799)."""
+    other_hit_penalty: float = 0.2
+    """When the answering section has nothing to quote, a sentence of the n-th hit loses n-1 times this."""
+    position_penalty: float = 0.02
+    """A sentence further down its passage loses this much per position (fallback scoring)."""
+    min_chars: int = 10
+    """Shorter pieces are fragments, not answers."""
+
+
+DEFAULT_ANSWER = AnswerSettings()
 
 
 def sentences(markdown: str) -> list[str]:
@@ -163,38 +219,137 @@ def sentences(markdown: str) -> list[str]:
     return out
 
 
-def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, limit: int = 3) -> tuple[SummaryLine, ...]:
-    """One to three sentences from the best passages that contain the most of the question.
+def quotable(sentence: str, settings: AnswerSettings = DEFAULT_ANSWER) -> bool:
+    """A sentence that stands on its own: not leaning on the one before (これ, その, また, ただし…),
+    not a fragment (too short, or a label ending in a colon)."""
+    text = sentence.strip()
+    if len(text) < settings.min_chars or text.endswith(("：", ":")):
+        return False
+    return not _DEPENDENT.match(text)
 
-    A sentence contains a question term when it contains one of the surfaces that the passage's
-    analysis (done when indexing) mapped to that term: no analysis at answer time.
+
+def _pointer(sentence: str, titles: list[str]) -> bool:
+    """A pointer to another article is not an answer."""
+    return "記事" in sentence or "」を参照" in sentence or any(t in sentence for t in titles)
+
+
+def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: list[str] | None = None,
+                  task: bool = False, settings: AnswerSettings = DEFAULT_ANSWER) -> tuple[SummaryLine, ...]:
+    """The 要点: the answer sentences of the first hit (the answering section), in reading order.
+
+    An answer-first section states its answer in its first sentence or two, so those are quoted
+    first; then the sentence holding most of the question's words the opening left out; for a
+    how-to question whose sentences show no command, the section's first command line. A sentence
+    leaning on the one before it is never quoted. Only when the first passage has nothing to quote
+    do the other hits' sentences compete. A sentence contains a question term when it contains one
+    of the surfaces that the passage's analysis (done when indexing) mapped to that term: no
+    analysis at answer time.
     """
-    wanted = set(terms)
-    if not wanted:
+    wanted = set(terms) | set(extra or ())
+    if not wanted or not hits:
         return ()
-    weight = {t: index.scorer.term_idf(t) for t in wanted}
-    total = sum(weight.values())
+    weight = {t: index.scorer.term_idf(t) * (1.0 if t in terms else 0.5) for t in wanted}
+    total = sum(weight.values()) or 1.0
     titles = [f"「{d.title}」" for d in index.docs]
+    first = hits[0]
+    scored: list[tuple[float, int, str, frozenset[str]]] = []
+    for position, sentence in enumerate(sentences(first.text)):
+        if not quotable(sentence, settings) or _pointer(sentence, titles):
+            continue
+        found = frozenset(term for surface, term in first.matches if surface in sentence and term in wanted)
+        value = sum(weight[t] for t in found) / total
+        if position < len(settings.opening_bonus):
+            value += settings.opening_bonus[position]
+        if task and _COMMAND.search(sentence):
+            value += settings.command_bonus
+        if _DEFINES.search(sentence):
+            value += settings.definition_bonus
+        if found or position < len(settings.opening_bonus):
+            scored.append((value, position, sentence, found))
+    if not scored:  # the first passage's opening is code or a table: its article's other shown passages
+        fallback = _fallback_summary(hits, wanted, weight, total, titles, settings)
+        opening = next((s for s in sentences(first.text) if quotable(s, settings)), "")
+        return fallback or ((SummaryLine(opening, first.rank),) if opening else ())
+    if not any(item[3] for item in scored):  # no sentence holds a question word: the opening answers the heading
+        return (SummaryLine(min(scored, key=lambda s: s[1])[2], first.rank),)
+    # The opening answers the heading's question: quote it, then what it left out.
+    chosen = [item for item in scored if item[1] < len(settings.opening_bonus)]
+    chosen = [item for item in chosen if item[3] or item[1] == 0][: settings.opening_lines]
+    covered = set().union(*(item[3] for item in chosen)) if chosen else set()
+    has_command = any(_COMMAND.search(item[2]) for item in chosen)
+    best = max(item[0] for item in scored)
+    for item in sorted(scored, key=lambda s: (-s[0], s[1])):
+        if len(chosen) >= settings.lines:
+            break
+        if item in chosen or item[0] < best * settings.keep_ratio:
+            continue
+        adds_words = bool(item[3] - covered)
+        adds_command = task and not has_command and bool(_COMMAND.search(item[2]))
+        if not (adds_words or adds_command) or _repeats(item[2], [c[2] for c in chosen]):
+            continue
+        chosen.append(item)
+        covered |= item[3]
+        has_command = has_command or bool(_COMMAND.search(item[2]))
+    chosen.sort(key=lambda s: s[1])
+    lines = [SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen]
+    if task and not has_command and len(lines) < settings.lines + 1:
+        command = command_line(first.text, first.matches, wanted)
+        if command:
+            lines.append(SummaryLine(command, first.rank))
+    return tuple(lines)
+
+
+_CODE_LANGS = ("", "bash", "sh", "shell", "console", "zsh", "text")
+
+
+def command_line(markdown: str, matches: tuple[tuple[str, str], ...], wanted: set[str]) -> str:
+    """The first command line in the passage's shell code blocks (``kubectl …``, without a ``$``
+    prompt), preferring one that holds a question word; "" when there is none."""
+    commands: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            fence = None if fence is not None else stripped[3:].strip().lower()
+            continue
+        if fence is None or fence not in _CODE_LANGS or stripped.startswith("#"):
+            continue
+        command = stripped[2:] if stripped.startswith("$ ") else stripped
+        if _COMMAND.match(command) and (fence != "console" or stripped.startswith("$ ")):
+            commands.append(command)
+    for command in commands:
+        if any(surface in command for surface, term in matches if term in wanted):
+            return command
+    return commands[0] if commands else ""
+
+
+def _repeats(sentence: str, chosen: list[str]) -> bool:
+    """The sentence says again what a chosen one says (one contains the other)."""
+    return any(sentence in c or c in sentence for c in chosen)
+
+
+def _fallback_summary(hits: list[Hit], wanted: set[str], weight: dict[str, float], total: float, titles: list[str],
+                      settings: AnswerSettings) -> tuple[SummaryLine, ...]:
+    """When the first passage has no sentence to quote (a table or code only): one to three sentences
+    of the passages of the same article that contain the most of the question."""
     scored: list[tuple[float, int, int, str]] = []
-    for hit in hits[:3]:
+    for hit in [h for h in hits[:3] if h.doc_id == hits[0].doc_id]:
         for position, sentence in enumerate(sentences(hit.text)):
             found = {term for surface, term in hit.matches if surface in sentence and term in wanted}
-            if not found:
+            if not found or not quotable(sentence, settings) or _pointer(sentence, titles):
                 continue
             value = sum(weight[t] for t in found) / total
-            if re.search(r"とは|のこと|です。|ます。", sentence):
-                value += 0.15
-            if "記事" in sentence or "」を参照" in sentence or any(t in sentence for t in titles):
-                continue  # a pointer to another article is not an answer
-            value -= 0.2 * (hit.rank - 1) + 0.02 * position
+            if _DEFINES.search(sentence):
+                value += settings.definition_bonus
+            value -= settings.other_hit_penalty * (hit.rank - 1) + settings.position_penalty * position
             scored.append((value, hit.rank, position, sentence))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     chosen: list[SummaryLine] = []
     best = scored[0][0] if scored else 0.0
     for value, rank, _position, sentence in scored:
-        if len(chosen) >= limit or value < best * 0.6:
+        if len(chosen) >= settings.lines or value < best * settings.keep_ratio:
             break
-        if any(sentence == c.text for c in chosen):
+        if _repeats(sentence, [c.text for c in chosen]):
             continue
         chosen.append(SummaryLine(sentence, rank))
     return tuple(chosen)
@@ -210,6 +365,8 @@ def matching_words(text: str, surfaces: dict[str, str], terms: list[str]) -> tup
             continue
         pattern = re.escape(surface)
         if surface.isascii():  # "ns" is a word, not the end of "DNS"
+            if len(surface) >= 6 and surface.isalpha():  # a synonym of several words lost its spaces: "startup probe"
+                pattern = r"\s?".join(re.escape(c) for c in surface)
             pattern = rf"(?<![A-Za-z0-9_-]){pattern}(?![A-Za-z0-9_])"
         for match in re.finditer(pattern, text, re.IGNORECASE):
             found.setdefault(match.group(0), term)
@@ -232,14 +389,17 @@ def highlight_markdown(markdown: str, surfaces: tuple[str, ...]) -> str:
     return "".join(parts).replace("****", "")
 
 
-def choose_hits(index: SearchIndex, result: SearchResult, k: int) -> list[tuple[int, float]]:
+def choose_hits(result: SearchResult, k: int) -> list[tuple[int, float]]:
     """(pid, score) to show, best first: the best passage of each of the best articles (scored as its
-    article), then, when fewer articles than ``k`` match, their next best passages."""
+    article, in the articles' order), then, when fewer articles than ``k`` match, their next best
+    passages. The first is always the best article's answering passage: article scores and passage
+    scores are not on one scale, so they are never sorted together."""
     chosen = [(d.best_passage, d.score) for d in result.docs[:k]]
     if len(chosen) < k:
         rest = sorted((p for d in result.docs for p in d.passages[1:]), key=lambda p: -p[1])
-        chosen.extend(rest[: k - len(chosen)])
-    return sorted(chosen, key=lambda p: -p[1])
+        for pid, score in rest[: k - len(chosen)]:
+            chosen.append((pid, min(score, chosen[-1][1])))  # shown scores stay in the order shown
+    return chosen
 
 
 def make_hits(index: SearchIndex, picks: list[tuple[int, float]], terms: list[str]) -> list[Hit]:

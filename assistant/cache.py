@@ -195,6 +195,8 @@ def _write_files(index: SearchIndex, tmp: Path, settings: IndexSettings) -> None
         for pid in range(index.n_passages):
             p = index.passage(pid)
             row = {"s": p.section, "t": p.text, "m": list(index.surfaces(pid).items())}
+            if p.source != index.docs[int(index.passage_doc[pid])].source:
+                row["u"] = p.source  # the section's own link (a docs page's #anchor)
             line = json.dumps(row, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
             handle.write(line)
             offsets.append(offsets[-1] + len(line))

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from .corpus import Document
 
-CHUNKING_VERSION = "2"  # part of the index cache key: change it when passages come out differently
+CHUNKING_VERSION = "3"  # part of the index cache key: change it when passages come out differently
 SECTION_SEPARATOR = " › "
 MAX_PASSAGE_CHARS = 900
 MIN_PASSAGE_CHARS = 40
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$")
+_ANCHOR_ID = re.compile(r"\{#([^}\s]+)\}\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
@@ -66,8 +67,18 @@ def split_blocks(body: str) -> list[str]:
     return blocks
 
 
-def _sections(body: str) -> list[tuple[list[str], list[str]]]:
-    """(heading path, blocks) for each heading-delimited section, in order."""
+def heading_anchor(heading: str) -> str:
+    """The id Hugo gives a heading without ``{#id}`` (its default "github" style): lower case, inline
+    code and emphasis marks dropped, spaces to ``-``, other punctuation removed; letters of any
+    script (漢字, かな) kept."""
+    text = re.sub(r"[`*_]{1,2}([^`*_]+)[`*_]{1,2}", r"\1", heading.strip()).lower()
+    return "".join("-" if ch.isspace() else ch for ch in text if ch.isalnum() or ch in "-_" or ch.isspace())
+
+
+def _sections(body: str, anchors: dict[str, str] | None = None,
+              generate: bool = False) -> list[tuple[list[str], list[str]]]:
+    """(heading path, blocks) for each heading-delimited section, in order. Fills ``anchors`` with the
+    link anchor of each heading path: its ``{#id}``, or (with ``generate``) the id Hugo makes."""
     sections: list[tuple[list[str], list[str]]] = []
     path: list[tuple[int, str]] = []
     blocks: list[str] = []
@@ -77,9 +88,13 @@ def _sections(body: str) -> list[tuple[list[str], list[str]]]:
         if heading:
             sections.append(([t for _, t in path], blocks))
             level = len(heading.group(1))
+            explicit = _ANCHOR_ID.search(heading.group(2))
             title = _ANCHOR.sub("", heading.group(2)).strip()
             path = [(lv, t) for lv, t in path if lv < level] + [(level, title)]
             blocks = [rest] if rest.strip() else []
+            anchor = explicit.group(1) if explicit else (heading_anchor(title) if generate else "")
+            if anchors is not None and anchor:
+                anchors.setdefault(SECTION_SEPARATOR.join(t for _, t in path), anchor)
         else:
             blocks.append(block)
     sections.append(([t for _, t in path], blocks))
@@ -123,7 +138,10 @@ def chunk_document(doc: Document, max_chars: int | None = None,
     max_chars = max_chars or MAX_PASSAGE_CHARS
     min_chars = min_chars or MIN_PASSAGE_CHARS
     raw: list[tuple[str, str]] = []  # (section, text)
-    for path, blocks in _sections(doc.body):
+    # A section links to its own anchor: the heading's {#id}, or for a page without an id of its own
+    # (Hugo docs: the id is the file path) the id Hugo generates. Guide articles link to the page.
+    anchors: dict[str, str] = {}
+    for path, blocks in _sections(doc.body, anchors, generate=doc.doc_id == doc.path):
         section = SECTION_SEPARATOR.join(path)
         for piece in _pack(blocks, max_chars):
             raw.append((section, piece))
@@ -146,13 +164,21 @@ def chunk_document(doc: Document, max_chars: int | None = None,
         prev_section, prev_text = merged[-1]
         label = section[len(prev_section):].lstrip(" ›") if section.startswith(prev_section) else section
         merged[-1] = (prev_section, (prev_text + (f"\n\n**{label}**\n\n" if label else "\n\n") + text).strip())
-    passages = [Passage(doc.doc_id, doc.title, section, text.strip(), doc.source, doc.path, doc.chapter)
+    passages = [Passage(doc.doc_id, doc.title, section, text.strip(), _link(doc.source, anchors.get(section)),
+                        doc.path, doc.chapter)
                 for section, text in merged if text.strip() or section]
     if not passages:
         passages = [Passage(doc.doc_id, doc.title, "", doc.description or doc.title, doc.source,
                             doc.path, doc.chapter)]
     return [p if p.text else Passage(p.doc_id, p.title, p.section, p.section.split(SECTION_SEPARATOR)[-1],
                                      p.source, p.path, p.chapter) for p in passages]
+
+
+def _link(source: str | None, anchor: str | None) -> str | None:
+    """The page's link, pointing at the section's anchor when it has one (only web pages)."""
+    if not source or not anchor or "#" in source or not source.startswith(("http://", "https://")):
+        return source
+    return f"{source}#{anchor}"
 
 
 def _can_merge(previous: str, section: str) -> bool:

@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = JapaneseParser(
         prog="k8s-assistant",
         description="kubernetes 入門ガイドに日本語で質問できるアシスタント。引数なしで起動するとチャット画面が開きます。",
-        epilog="終了コード: 0 回答あり / 1 ガイドに該当なし / 2 使い方や入力の誤り",
+        epilog="終了コード: 0 回答あり / 1 ガイドに該当なし・触れているだけ / 2 使い方や入力の誤り",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("--no-history", action="store_true", help="チャット画面で質問の履歴を保存しない")
@@ -219,6 +219,12 @@ def format_answer(answer) -> str:
     if len(shown) > 200:
         shown = shown[:200] + f"…（{len(answer.query):,} 文字）"
     lines: list[str] = [f"質問: {shown}", ""]
+    if answer.coverage == "mention":  # the guide only mentions the subject: where it does
+        lines.append(answer.message)
+        for hit in answer.hits:
+            lines.append(f"  [{hit.rank}] {one_line(hit.heading_path)}")
+            lines.append(f"      → {_link(hit.source, hit.path)}")
+        return "\n".join(lines)
     if not answer.answered:
         lines.append(answer.message)
         if answer.suggestions:

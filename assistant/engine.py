@@ -7,23 +7,25 @@ index (cached) and search → answer, and reports problems as Japanese notices i
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .analyzer import Analyzer, Synonyms, load_concepts, load_synonyms, synonym_digest
-from .answer import (GENERIC_SOURCES, NO_TERMS, NO_TOPIC, NOT_COVERED, Answer, Conversation, Suggestion,
-                     asks_definition, asks_task, build_summary, choose_hits, is_follow_up, make_hits)
+from .analyzer import Analyzer, Synonyms, load_concepts, load_synonyms, question_tokens, synonym_digest
+from .answer import (DEFAULT_ANSWER, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer,
+                     AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, asks_task, build_summary,
+                     choose_hits, is_follow_up, make_hits)
 from .cache import open_index
 from .corpus import CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, Corpus, CorpusError, load_corpus, shown_name
 from .index import DocInfo, IndexSettings, Progress, SearchIndex, build_index
 from .limits import MAX_QUESTION_CHARS
 from .paths import default_corpus_path
-from .search import correct_term, search
+from .sanitize import terminal_text
+from .search import (DEFAULT_SEARCH, MENTION, SearchResult, SearchSettings, bind_heading_analyzer, correct_term,
+                     is_near_known, search)
 
 Notify = Callable[[str], None]
-QUERY_PARTS = False  # a compound question word also asks for its parts (最小単位 → 最小, 単位): measured worse
-EXPAND_CONCEPTS = True  # learner phrases add the concept words they point to (corpus/concepts.yaml)
 
 
 class QuestionError(ValueError):
@@ -38,6 +40,8 @@ class Assistant:
     analyzer: Analyzer
     corpus_paths: list[Path]
     notices: list[str] = field(default_factory=list)
+    search_settings: SearchSettings = DEFAULT_SEARCH
+    answer_settings: AnswerSettings = DEFAULT_ANSWER
     _generic: frozenset[str] = frozenset()
     _variants: dict[str, str] = field(default_factory=dict)
 
@@ -87,8 +91,9 @@ class Assistant:
             say(notice)
         for problem in index.problems:
             say(f"読み飛ばしたファイル: {problem}")
+        bind_heading_analyzer(index, analyzer)
         assistant = cls(index, analyzer, paths, notices)
-        assistant._generic = frozenset(t for w in GENERIC_SOURCES for t in analyzer.terms(w))
+        assistant._generic = frozenset(t for w in TOPICLESS_WORDS for t in analyzer.terms(w))
         assistant._variants = {**analyzer.synonyms.spellings,
                                **{"".join(k): v for k, v in analyzer.synonyms.table.items()}}
         return assistant
@@ -100,17 +105,28 @@ class Assistant:
 
         A compound the corpus never uses is replaced by its parts (設定方法 → 設定), an unknown
         katakana or Latin compound is split into two known words (ヘッドレスサービス → ヘッドレス + サービス),
-        and a small typo is corrected to the one known word it is close to.
+        and a small typo is corrected to the one known word it is close to. English function words
+        and stray single letters are left out (``analyzer.question_tokens``).
         """
+        return self._analyze(question)[0]
+
+    def _analyze(self, question: str) -> tuple[list[str], bool, frozenset[str]]:
+        """The question's terms, whether it names something in Latin letters that the guide never uses
+        and that is no typo of a word it does (Helm, Velero, kustomize), and the terms it writes in
+        Latin letters."""
         vocab = self.index.scorer.vocab
         out: list[str] = []
-        for token in self.analyzer.tokens(question[:MAX_QUESTION_CHARS], parts=True):
+        unknown_name = False
+        latin: set[str] = set()
+        text = terminal_text(question[:MAX_QUESTION_CHARS])  # escape sequences are no words of a question
+        english = _ENGLISH_SENTENCE.search(text) is not None
+        for token in question_tokens(self.analyzer.tokens(text, parts=True), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]
+            if _latin_name(token.surface) and term.isascii():  # (restart → リスタート: an English word, no name)
+                latin.add(term)
             if term in vocab:
                 out.append(term)
-                if QUERY_PARTS:
-                    out.extend(known_parts)
                 continue
             if known_parts:  # the compound is unknown but some of its parts are not: search for the parts
                 if any(len(p) > 1 for p in known_parts):  # the unknown parts count as unknown (年末|調整)
@@ -122,13 +138,19 @@ class Assistant:
             if split:
                 out.extend(split)
                 continue
-            out.append(correct_term(term, self.index, self._variants) or term)
-        return out
+            corrected = correct_term(term, self.index, self._variants)
+            # In a question written in English, a lower-case unknown word is English ("difference"), not a name.
+            written_as_name = not english or any(c.isupper() for c in token.surface)
+            if corrected is None and _latin_name(token.surface) and written_as_name \
+                    and not is_near_known(self.index, term):
+                unknown_name = True
+            out.append(corrected or term)
+            if corrected and _latin_name(token.surface) and corrected.isascii():
+                latin.add(corrected)
+        return out, unknown_name, frozenset(latin)
 
     def expand(self, question: str, terms: list[str]) -> list[str]:
         """Concept words the question's phrases point to (corpus/concepts.yaml), known to the index."""
-        if not EXPAND_CONCEPTS:
-            return []
         vocab = self.index.scorer.vocab
         return [t for t in self.index.concepts.expand(question) if t in vocab and t not in terms]
 
@@ -144,29 +166,50 @@ class Assistant:
                 return [left, right]
         return None
 
-    def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:
-        """Answer one question. Raises QuestionError for an empty or blank question."""
-        if not question or not question.strip():
-            raise QuestionError("質問が空です。聞きたいことを日本語で入力してください。")
+    def search_question(self, question: str, depth: int = 10,
+                        conversation: Conversation | None = None) -> tuple[list[str], bool, SearchResult | None]:
+        """The one way a question is searched (``ask``, ``eval`` and scripts/calibrate.py all use it):
+        its terms, whether it follows up the conversation's topic, and the search result (None when
+        there is nothing to search for)."""
         query = question.strip()
-        terms = self.analyze_question(query)
+        terms, unknown_name, latin = self._analyze(query)
         follow_up = False
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
             follow_up = True
             terms = list(conversation.terms) + [t for t in terms if t not in conversation.terms]
         if not terms or (not follow_up and all(t in self._generic for t in terms)):
+            return terms, follow_up, None
+        result = search(self.index, terms, depth, prefer=conversation.topic if follow_up and conversation else None,
+                        definition=asks_definition(query), extra=self.expand(query, terms), task=asks_task(query),
+                        unknown_name=unknown_name, overview=asks_overview(query),
+                        subject=frozenset(t for t in terms if t not in self._generic and t in self.index.scorer.vocab),
+                        latin=latin, settings=self.search_settings)
+        return terms, follow_up, result
+
+    def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:
+        """Answer one question. Raises QuestionError for an empty or blank question."""
+        if not question or not question.strip():
+            raise QuestionError("質問が空です。聞きたいことを日本語で入力してください。")
+        query = question.strip()
+        terms, follow_up, result = self.search_question(query, conversation=conversation)
+        if result is None:
             # Nothing to search for, or only words like コマンド/設定 with no topic to attach them to.
             answer = Answer(query, False, message=NO_TERMS if not terms else NO_TOPIC, terms=tuple(terms))
             if conversation:
                 conversation.remember(answer)
             return answer
-        result = search(self.index, terms, prefer=conversation.topic if follow_up and conversation else None,
-                        definition=asks_definition(query), extra=self.expand(query, terms), task=asks_task(query))
-        picks = choose_hits(self.index, result, max(1, k))
-        hits = make_hits(self.index, picks, terms) if result.covered else []
         if result.covered:
-            answer = Answer(query, True, tuple(hits), build_summary(hits, terms, self.index),
-                            terms=tuple(terms), follow_up=follow_up)
+            hits = make_hits(self.index, choose_hits(result, max(1, k)), terms)
+            extra = self.expand(query, terms)
+            summary = build_summary(hits, terms, self.index, extra, asks_task(query), self.answer_settings)
+            answer = Answer(query, True, tuple(hits), summary, terms=tuple(terms), follow_up=follow_up)
+        elif result.grade == MENTION:
+            # The guide only mentions the subject in passing: say so, and list where it does.
+            picks = list(result.mentions[:max(1, k)])
+            hits = make_hits(self.index, picks, terms)
+            # The mentions double as suggestions, so an interface that lists suggestions links them too.
+            places = tuple(Suggestion(h.heading_path, h.source) for h in hits)
+            answer = Answer(query, False, tuple(hits), (), places, MENTIONED_ONLY, tuple(terms), follow_up, MENTION)
         else:
             suggestions = tuple(Suggestion(self.index.docs[d.doc_index].title, self.index.docs[d.doc_index].source)
                                 for d in result.docs[:3])
@@ -178,11 +221,9 @@ class Assistant:
     def rank_documents(self, question: str, depth: int = 10) -> tuple[list[DocInfo], bool, float]:
         """The best articles for a question (even when it is not covered), whether it is covered,
         and the coverage: what the evaluation measures."""
-        terms = self.analyze_question(question.strip())
-        if not terms:
+        _terms, _follow_up, result = self.search_question(question, depth)
+        if result is None:
             return [], False, 0.0
-        result = search(self.index, terms, depth, definition=asks_definition(question),
-                        extra=self.expand(question, terms), task=asks_task(question))
         return [self.index.docs[d.doc_index] for d in result.docs], result.covered, result.coverage
 
     # --- browsing -----------------------------------------------------------------------------------
@@ -204,6 +245,15 @@ class Assistant:
                     parts.append(p.text)
                 return "\n\n".join(parts)
         raise KeyError(doc_id)
+
+
+_ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|does|can|the|a|an|to|of|in)\b", re.I)
+
+
+def _latin_name(surface: str) -> bool:
+    """A word of three or more Latin letters (a product or tool name, when the guide never uses it)."""
+    word = surface.strip()
+    return len(word) >= 3 and word.isascii() and any(c.isalpha() for c in word) and " " not in word
 
 
 def _vocabulary_files(paths: list[Path], names: tuple[str, ...]) -> list[Path]:

@@ -132,7 +132,7 @@ class SearchIndex:
             return self._passages[pid]
         row = self._row(pid)
         doc = self.docs[int(self.passage_doc[pid])]
-        return Passage(doc.doc_id, doc.title, row["s"], row["t"], doc.source, doc.path, doc.chapter)
+        return Passage(doc.doc_id, doc.title, row["s"], row["t"], row.get("u") or doc.source, doc.path, doc.chapter)
 
     def surfaces(self, pid: int) -> dict[str, str]:
         """How each word of a passage's text was analyzed (surface -> term), for highlighting

@@ -90,3 +90,15 @@ def test_concept_phrases_point_to_their_concept(domain):
     assert domain.terms("CronJob")[0] in concepts.expand("毎晩決まった時間にバックアップを実行したい")
     assert concepts.expand("今日の天気は？") == []
     assert domain.terms("StatefulSet")[0] not in concepts.expand("dbgオプション")  # ASCII phrases are whole words
+
+
+def test_english_function_words_and_stray_letters_never_become_terms(domain):
+    from assistant.analyzer import question_tokens
+
+    def terms(question: str) -> list[str]:
+        return [t.term for t in question_tokens(domain.tokens(question), question)]
+
+    assert terms("what is a pod") == terms("pod")  # "what", "is", "a" are no topic
+    assert "t" not in terms("デプロイメンt")  # a typo's stray letter cannot match the -t flag
+    assert {"i", "t"} <= set(terms("kubectl exec -it の意味"))  # a written flag stays, one letter each
+    assert "n" in terms("kubectl get pods -n dev")

@@ -1,7 +1,10 @@
-"""Retrieval quality on the question sets: the figures must not fall below what the engine reaches.
+"""Answer quality on the question sets: the figures must not fall below what the engine reaches.
 
-Thresholds sit just under the current figures (k8s-assistant eval prints them); a change that
-makes retrieval worse fails here. The docs sets need ../shared and skip without it.
+Thresholds sit just under the current figures (``k8s-assistant eval FILE`` prints them); a change that
+makes answers worse fails here. Besides the article ranking, the guide sets measure what a learner
+reads: the first passage is the answering section, the 要点 and the first passage state the facts,
+and topics the guide only mentions are not answered as covered. The docs sets need ../shared and
+skip without it.
 """
 
 from __future__ import annotations
@@ -11,27 +14,56 @@ import pytest
 from assistant.evaluation import evaluate, load_question_set
 from conftest import DATA, DOCS, needs_docs
 
+# file: minimum figures (keys: Report attributes; recall@k as "r1", "r3")
 GUIDE_SETS = {
-    # file: (Recall@1, Recall@3, answered, declined)
-    "questions.yaml": (0.92, 0.98, 0.97, 0.84),
-    "questions_holdout.yaml": (0.90, 0.97, 0.96, 0.90),
+    "questions.yaml": dict(r1=0.93, r3=0.97, answered=0.93, declined=0.90, section_r1=0.73, fact_summary=0.80,
+                           fact_passage=0.89, near_miss_declined=0.85),
+    "questions_holdout.yaml": dict(r1=0.92, r3=0.96, answered=0.92, declined=0.95),
+}
+# Held-out sets written by another session without seeing the engine (never tuned on). They arrive
+# with their own branch: each test skips until its file is here.
+HELD_OUT_SETS = {
+    "answers_holdout.yaml": dict(r1=0.86, section_r1=0.60, fact_summary=0.49, fact_passage=0.70, answered=0.84),
+    "near_miss_holdout.yaml": dict(near_miss_declined=0.75),
 }
 DOCS_SETS = {
     # file: (Recall@1, Recall@5)
     "docs_glossary_questions.yaml": (0.90, 0.98),
-    "docs_questions.yaml": (0.72, 0.93),
+    "docs_questions.yaml": (0.69, 0.89),
+    "docs_learner_holdout.yaml": (0.42, 0.72),  # held out, see above
 }
+
+
+def _figure(report, key: str) -> float:
+    return report.recall[int(key[1:])] if key[0] == "r" and key[1:].isdigit() else getattr(report, key)
 
 
 @pytest.mark.parametrize("name", GUIDE_SETS)
 def test_guide_question_set(guide, name):
-    r1, r3, answered, declined = GUIDE_SETS[name]
     report = evaluate(guide, load_question_set(DATA / name))
     assert report.in_scope >= 60 and report.out_of_scope >= 12
-    assert report.recall[1] >= r1, [m.question for m in report.misses]
-    assert report.recall[3] >= r3
-    assert report.answered >= answered, report.wrongly_declined
-    assert report.declined >= declined, report.wrongly_answered
+    low = {key: round(_figure(report, key), 3) for key, minimum in GUIDE_SETS[name].items()
+           if _figure(report, key) < minimum}
+    assert not low, (low, [(m.question, m.failed) for m in report.misses][:30])
+
+
+@pytest.mark.parametrize("name", HELD_OUT_SETS)
+def test_held_out_question_set(guide, name):
+    if not (DATA / name).is_file():
+        pytest.skip(f"{name} is not in tests/data yet (the held-out sets come with their own branch)")
+    report = evaluate(guide, load_question_set(DATA / name))
+    low = {key: round(_figure(report, key), 3) for key, minimum in HELD_OUT_SETS[name].items()
+           if _figure(report, key) < minimum}
+    assert not low  # figures only: the held-out questions are not printed
+
+
+def test_the_tuning_set_measures_answers_not_only_articles():
+    questions = load_question_set(DATA / "questions.yaml")
+    in_scope = [q for q in questions if q.group == "in_scope"]
+    assert sum(1 for q in in_scope if q.facts and q.section) >= 150
+    assert sum(1 for q in questions if q.group == "near_miss") >= 30
+    kinds = {q.kind for q in in_scope}
+    assert {"english", "typo", "problem", "long", "casual", "mixed"} <= kinds
 
 
 def test_every_article_is_found_first_for_most_of_its_questions(guide):
@@ -50,8 +82,23 @@ def docs_assistant(tmp_path_factory):
 @needs_docs()
 @pytest.mark.parametrize("name", DOCS_SETS)
 def test_docs_question_set(docs_assistant, name):
+    if not (DATA / name).is_file():
+        pytest.skip(f"{name} is not in tests/data yet")
     r1, r5 = DOCS_SETS[name]
     report = evaluate(docs_assistant, load_question_set(DATA / name))
     assert report.in_scope >= 40
     assert report.recall[1] >= r1
     assert report.recall[5] >= r5
+
+
+@needs_docs()
+def test_a_docs_hit_links_to_its_sections_anchor(docs_assistant):
+    answer = docs_assistant.ask("Podのログを見るには？")
+    anchored = [h.source for h in answer.hits if h.source and "#" in h.source]
+    assert anchored and all(s.startswith("https://kubernetes.io/ja/docs/") for s in anchored)
+
+
+@needs_docs()
+def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant):
+    answer = docs_assistant.ask("Kubernetesとは何ですか？")
+    assert answer.hits and answer.hits[0].path == "concepts/overview/_index.md"

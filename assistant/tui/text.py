@@ -131,7 +131,7 @@ def answer_as_text(answer) -> str:
         lines.append(one_line(answer.message))
         if answer.suggestions:
             lines.append("")
-            lines.append("近い話題:")
+            lines.append("触れている箇所:" if answer.coverage == "mention" else "近い話題:")
             for s in answer.suggestions:
                 lines.append(f"- {one_line(s.title)}" + (f" {s.source}" if s.source else ""))
         return "\n".join(lines).strip() + "\n"

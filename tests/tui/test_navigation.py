@@ -145,10 +145,7 @@ async def test_mention_answer_says_so_and_folds_the_mentions(tmp_path):
         message = await ask(pilot, "Serviceとは？")
         answer = replace(message.answer, answered=False, summary=(),
                          message="ガイドでは詳しく扱っていません。触れている箇所:")
-        if hasattr(answer, "coverage"):  # on main: the real field
-            answer = replace(answer, coverage="mention")
-        else:  # before Answer.coverage lands: a test double with the same attribute
-            object.__setattr__(answer, "coverage", "mention")
+        answer = replace(answer, coverage="mention")
         prepared = PreparedAnswer(answer)
         assert prepared.coverage == "mention"
         await message.show_answer(prepared)

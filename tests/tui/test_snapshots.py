@@ -68,10 +68,7 @@ class TestAnswer:
             message = await ask(pilot, "Serviceとは？")
             answer = replace(message.answer, answered=False, summary=(),
                              message="ガイドでは詳しく扱っていません。触れている箇所:")
-            if hasattr(answer, "coverage"):
-                answer = replace(answer, coverage="mention")
-            else:  # a test double until Answer.coverage is on main
-                object.__setattr__(answer, "coverage", "mention")
+            answer = replace(answer, coverage="mention")
             await message.show_answer(PreparedAnswer(answer))
             await settled(pilot)
 

@@ -31,6 +31,8 @@ def test_summary_sentence_is_removed_through_inline_markup():
     passage = "Podとは、**コンテナをまとめて動かす最小の単位**です。\n\n次の段落です。"
     assert without_summary(passage, ["Podとは、コンテナをまとめて動かす最小の単位です。"]) == "次の段落です。"
     assert without_summary(passage, ["関係のない文がここにあります。"]) == passage
+    listed = "前置きの段落です。\n\n- 項目の中にある長い文はそのまま残ります。"
+    assert without_summary(listed, ["項目の中にある長い文はそのまま残ります。"]) == listed  # lists keep their text
 
 
 def test_long_passages_are_trimmed_at_paragraphs_never_inside_code():

@@ -98,18 +98,24 @@ _MARKUP_GAP = r"(?:\*\*|__|[*_`]|\s)*"  # inline markup or a line break between 
 
 
 def without_summary(markdown: str, sentences: Iterable[str]) -> str:
-    """The passage without the sentences the 要点 already shows, found through any inline markup
-    (``**…**``, `` `…` ``) or line breaks the passage has inside them."""
+    """The passage without the sentences the 要点 already shows where they open a paragraph of prose
+    (an answer-first section's first sentence), found through inline markup (``**…**``) or line
+    breaks inside them. Sentences inside lists, tables or code stay: taking them out would change
+    what the list says."""
+    pieces = _paragraphs(markdown)
     for sentence in sentences:
         sentence = "".join(sentence.split())
         if len(sentence) < 8:
             continue
-        pattern = _MARKUP_GAP.join(re.escape(character) for character in sentence)
-        match = re.search(r"(?:\*\*|__)?" + pattern + r"(?:\*\*|__)?", markdown)
-        if match:
-            markdown = markdown[:match.start()] + markdown[match.end():]
-    pieces = [p for p in _paragraphs(markdown) if p.strip(" \t-*>・")]
-    return "\n\n".join(pieces)
+        pattern = re.compile(r"(?:\*\*|__)?" + _MARKUP_GAP.join(re.escape(c) for c in sentence) + r"(?:\*\*|__)?")
+        for index, piece in enumerate(pieces):
+            if piece.lstrip().startswith(("-", "*", "+", "|", "#", ">", "```", "~~~")) or re.match(r"\s*\d+[.)]", piece):
+                continue
+            match = pattern.match(piece.lstrip())
+            if match:
+                pieces[index] = piece.lstrip()[match.end():].strip()
+                break
+    return "\n\n".join(p for p in pieces if p.strip())
 
 
 def trim_passage(markdown: str, limit: int = TRIM_CHARACTERS) -> tuple[str, bool]:
@@ -223,7 +229,7 @@ class PreparedAnswer:
         # (kind, payload, classes): kind "static" (a Rich Text), "passages" (a MarkdownDocument),
         # "link" (LinkItem arguments) or "expand" (ExpandItem arguments: a folded passage)
         self.parts: list[tuple[str, Any, str]] = []
-        self.coverage = getattr(answer, "coverage", "full" if answer.answered else "none")
+        self.coverage = answer.coverage
         if self.coverage == "full":
             self._answer(answer, ansi, dark)
         elif self.coverage == "mention" and answer.hits:
@@ -286,7 +292,8 @@ class PreparedAnswer:
     def _not_covered(self, answer: "Answer") -> None:
         self._static(plain(answer.message or "この質問はガイドでは扱われていないようです。"), "not-covered")
         if answer.suggestions:
-            self._static(plain("近い話題（Tab で移り、↑↓ で選んで Enter で開きます）:"), "sources-title")
+            label = "触れている箇所" if self.coverage == "mention" else "近い話題"  # mention: where the guide mentions it
+            self._static(plain(f"{label}（Tab で移り、↑↓ で選んで Enter で開きます）:"), "sources-title")
             for number, s in enumerate(answer.suggestions, 1):
                 self.parts.append(("link", dict(label=source_label(None, s.title, s.source), kind="url",
                                                 value=s.source, title=s.title), "suggestion"))
@@ -375,8 +382,7 @@ class AnswerMessage(Vertical):
         else:
             self.prepared, self.answer = None, answer
         self.remove_class("pending")
-        coverage = self.prepared.coverage if self.prepared is not None else \
-            getattr(self.answer, "coverage", "full" if self.answer.answered else "none")
+        coverage = self.answer.coverage
         self.set_class(coverage != "full", "not-answered")
         self.set_class(coverage == "mention", "mention")
 
