@@ -16,6 +16,7 @@ from pathlib import Path
 
 
 ANALYZER_VERSION = "3"  # 3: synonym spellings from three letters (pdo → pod)
+_OOV_WORD_IDS = 0xF000_0000  # word ids from here on are unknown words: one id per part of speech, not per word
 CHUNK_BYTES = 40_000  # stay well below Sudachi's limit
 SUB_UNITS = False  # index the short units of compounds too (multi-granularity)
 
@@ -56,6 +57,22 @@ class Synonyms:
     @property
     def max_len(self) -> int:
         return max((len(k) for k in self.table), default=0)
+
+    def sizes_from(self) -> dict[str, tuple[int, ...]]:
+        """For each first term of a variant, the lengths of the variants starting with it, longest first.
+
+        Lets ``apply_synonyms`` skip every position whose term starts no variant (almost all of them).
+        Cached; rebuilt when the table is replaced or grows.
+        """
+        cached = self.__dict__.get("_sizes_from")
+        if cached is not None and cached[0] is self.table and cached[1] == len(self.table):
+            return cached[2]
+        sizes: dict[str, set[int]] = {}
+        for key in self.table:
+            sizes.setdefault(key[0], set()).add(len(key))
+        index = {first: tuple(sorted(found, reverse=True)) for first, found in sizes.items()}
+        self.__dict__["_sizes_from"] = (self.table, len(self.table), index)
+        return index
 
 
 def _sudachi_id() -> str:
@@ -113,6 +130,7 @@ class Analyzer:
     def __init__(self, synonyms: Synonyms | None = None) -> None:
         self.synonyms = synonyms or Synonyms()
         self._local = threading.local()
+        self._known: dict[int, str] = {}  # dictionary word id -> its term, "" when dropped
 
     @classmethod
     def _dict(cls):
@@ -144,8 +162,54 @@ class Analyzer:
             self._local.stop_pos = matcher
         return matcher
 
+    def _content(self, text: str) -> tuple[list[str], list[str]]:
+        """Terms and surfaces of the content morphemes, before synonyms: the hot path of an index build.
+
+        What a dictionary word becomes (its term, or nothing for a stop word) depends only on the
+        word, so it is worked out once per word id and then looked up; unknown words (OOV, which
+        share ids) are worked out each time. Same result as ``base_tokens`` without parts.
+        """
+        tokenizer = self._tokenizer()
+        known = self._known
+        terms: list[str] = []
+        surfaces: list[str] = []
+        add_term, add_surface = terms.append, surfaces.append
+        for piece in split_for_sudachi(normalize_text(text)):
+            for m in tokenizer.tokenize(piece):
+                wid = m.word_id()
+                term = known.get(wid)
+                if term is None:
+                    term = self._term_of(m)
+                    if wid < _OOV_WORD_IDS:
+                        known[wid] = term
+                if term:
+                    add_term(term)
+                    add_surface(m.surface())
+        return terms, surfaces
+
+    def _term_of(self, morpheme) -> str:
+        """The index term of one morpheme; "" when it is dropped (stop part of speech or stop word)."""
+        if self._stop_pos()(morpheme):
+            return ""
+        term = morpheme.normalized_form().lower()
+        return "" if term in STOP_WORDS or not term.strip() else term
+
+    def analyze(self, text: str) -> tuple[list[str], dict[str, str]]:
+        """Index terms of a text and how each word was analyzed (surface -> term), synonyms applied.
+
+        Equal to ``terms(text)`` and ``{t.surface: t.term for t in tokens(text) if t.surface.strip()}``,
+        without building a Token per word.
+        """
+        if SUB_UNITS:
+            tokens = self.tokens(text)
+            return terms_of(tokens), {t.surface: t.term for t in tokens if t.surface.strip()}
+        terms, surfaces = _synonyms_on_lists(*self._content(text), self.synonyms)
+        return terms, {s: t for s, t in zip(surfaces, terms) if s.strip()}
+
     def base_tokens(self, text: str, parts: bool = False) -> list[Token]:
         """Normalized content morphemes, before synonyms; with ``parts``, the short units of compounds."""
+        if not (parts or SUB_UNITS):
+            return [Token(t, s) for t, s in zip(*self._content(text))]
         tokenizer = self._tokenizer()
         stop = self._stop_pos()
         out: list[Token] = []
@@ -174,7 +238,9 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Index terms of a text."""
-        return terms_of(self.tokens(text))
+        if SUB_UNITS:
+            return terms_of(self.tokens(text))
+        return _synonyms_on_lists(*self._content(text), self.synonyms)[0]
 
 
 # --- the question side: English wording and stray letters ------------------------------------------
@@ -233,13 +299,14 @@ def apply_synonyms(tokens: list[Token], synonyms: Synonyms) -> list[Token]:
     """Replace the longest matching variant sequence at each position by its canonical term."""
     if not synonyms.table:
         return tokens
+    table, sizes_from = synonyms.table, synonyms.sizes_from()
     out: list[Token] = []
     i = 0
-    longest = synonyms.max_len
     while i < len(tokens):
-        for size in range(min(longest, len(tokens) - i), 0, -1):
-            key = tuple(t.term for t in tokens[i:i + size])
-            canonical = synonyms.table.get(key)
+        for size in sizes_from.get(tokens[i].term, ()):
+            if i + size > len(tokens):
+                continue
+            canonical = table.get(tuple(t.term for t in tokens[i:i + size]))
             if canonical is not None:
                 out.append(Token(canonical, "".join(t.surface for t in tokens[i:i + size])))
                 i += size
@@ -248,6 +315,41 @@ def apply_synonyms(tokens: list[Token], synonyms: Synonyms) -> list[Token]:
             out.append(tokens[i])
             i += 1
     return out
+
+
+def _synonyms_on_lists(terms: list[str], surfaces: list[str], synonyms: Synonyms) -> tuple[list[str], list[str]]:
+    """``apply_synonyms`` on parallel lists of terms and surfaces (no Token objects).
+
+    Only positions whose term starts some variant are tried (found in one pass at C speed); the
+    words between matches are copied as slices. Same result as scanning every position."""
+    if not synonyms.table:
+        return terms, surfaces
+    table, sizes_from = synonyms.table, synonyms.sizes_from()
+    if sizes_from.keys().isdisjoint(terms):
+        return terms, surfaces
+    n = len(terms)
+    out_terms: list[str] = []
+    out_surfaces: list[str] = []
+    done = 0  # terms[:done] are in the output
+    for i in [i for i, term in enumerate(terms) if term in sizes_from]:
+        if i < done:  # inside a variant matched just before
+            continue
+        for size in sizes_from[terms[i]]:
+            if i + size > n:
+                continue
+            canonical = table.get(tuple(terms[i:i + size]))
+            if canonical is not None:
+                out_terms += terms[done:i]
+                out_surfaces += surfaces[done:i]
+                out_terms.append(canonical)
+                out_surfaces.append("".join(surfaces[i:i + size]))
+                done = i + size
+                break
+    if not done:
+        return terms, surfaces
+    out_terms += terms[done:]
+    out_surfaces += surfaces[done:]
+    return out_terms, out_surfaces
 
 
 def _read_vocabulary(file: Path, kind: str, shape: str, notices: list[str]) -> dict:

@@ -46,10 +46,16 @@ class ImpactIndex:
 
     vocab: dict[str, int]
     offsets: np.ndarray  # int64, len(vocab) + 1: postings of term i are offsets[i]:offsets[i+1]
-    passage_ids: np.ndarray  # int32
+    passage_ids: np.ndarray  # intp (int64): numpy's own index type, so scoring never converts it
     impacts: np.ndarray  # float64
     idf: np.ndarray  # float64, per term
     n_passages: int
+
+    def __post_init__(self) -> None:
+        # Plain ndarray views of memory-mapped arrays: slicing a np.memmap costs a subclass object each time.
+        self.offsets = np.asarray(self.offsets)
+        self.passage_ids = np.asarray(self.passage_ids)
+        self.impacts = np.asarray(self.impacts)
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, contributions) of one term; empty when the term is unknown."""
@@ -60,12 +66,26 @@ class ImpactIndex:
         return self.passage_ids[start:end], self.impacts[start:end]
 
     def get_scores(self, terms: list[str]) -> np.ndarray:
-        """Scores of every passage, equal to the reference ``get_scores`` for the same terms."""
+        """Scores of every passage, equal to the reference ``get_scores`` for the same terms.
+
+        The reference adds each term's contribution to a zero score, term by term. Here the first
+        known term's postings are written into zeros (0.0 + x == x exactly) and later ones added with
+        ``np.add.at``, one unbuffered pass per term in the same order: the same sums, bit for bit,
+        touching only the passages that hold a term (bm25s's layout, in float64 for exactness).
+        """
+        vocab, offsets, ids, impacts = self.vocab, self.offsets, self.passage_ids, self.impacts
         scores = np.zeros(self.n_passages)
+        first = True
         for term in terms:
-            ids, contributions = self.postings(term)
-            if len(ids):
-                scores[ids] += contributions
+            i = vocab.get(term)
+            if i is None:
+                continue
+            start, end = offsets[i], offsets[i + 1]
+            if first:
+                scores[ids[start:end]] = impacts[start:end]
+                first = False
+            else:
+                np.add.at(scores, ids[start:end], impacts[start:end])
         return scores
 
     def term_idf(self, term: str) -> float:
@@ -74,7 +94,7 @@ class ImpactIndex:
         return float(self.idf[i]) if i is not None else lucene_idf(self.n_passages, 0)
 
 
-_EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_EMPTY_IDS = np.zeros(0, dtype=np.intp)
 _EMPTY_IMPACTS = np.zeros(0, dtype=np.float64)
 
 
@@ -83,37 +103,29 @@ def build_impact_index(corpus_terms: list[list[str]], k1: float = K1, b: float =
 
     Same statistics as ``BM25Okapi.__init__`` (document lengths, their average, document
     frequencies, the IDF of ``make_reference``) and the same float operations per posting as
-    ``get_scores``, done in a few vectorized steps instead of one Python loop per term.
+    ``get_scores``. Terms become ids in one pass; term frequencies come from one sort of
+    (term, passage) keys instead of a Counter per passage.
     """
     n = len(corpus_terms)
     if n == 0:
         return ImpactIndex({}, np.zeros(1, dtype=np.int64), _EMPTY_IDS, _EMPTY_IMPACTS, np.zeros(0), 0)
-    from collections import Counter
-
     vocab_ids: dict[str, int] = {}
-    pids: list[int] = []
-    tids: list[int] = []
-    tfs: list[int] = []
-    doc_len = np.empty(n, dtype=np.float64)
-    total = 0
-    for pid, terms in enumerate(corpus_terms):
-        doc_len[pid] = len(terms)
-        total += len(terms)
-        for term, tf in Counter(terms).items():
-            tid = vocab_ids.setdefault(term, len(vocab_ids))
-            pids.append(pid)
-            tids.append(tid)
-            tfs.append(tf)
+    setdefault = vocab_ids.setdefault
+    flat = [setdefault(term, len(vocab_ids)) for terms in corpus_terms for term in terms]
+    lengths = np.fromiter((len(terms) for terms in corpus_terms), dtype=np.int64, count=n)
+    total = int(lengths.sum())
     avgdl = total / n  # as rank-bm25: sum of lengths / number of passages
+    doc_len = lengths.astype(np.float64)
     # Terms in sorted order (a stable vocabulary file); postings grouped by term, passages ascending.
     words = sorted(vocab_ids)
     rank = np.empty(len(words), dtype=np.int64)
-    rank[[vocab_ids[w] for w in words]] = np.arange(len(words))
-    term_of = rank[np.asarray(tids, dtype=np.int64)]
-    pid_arr = np.asarray(pids, dtype=np.int32)
-    order = np.lexsort((pid_arr, term_of))
-    term_of, pid_arr = term_of[order], pid_arr[order]
-    tf = np.asarray(tfs, dtype=np.float64)[order]
+    rank[np.fromiter((vocab_ids[w] for w in words), dtype=np.int64, count=len(words))] = np.arange(len(words))
+    token_rank = rank[np.asarray(flat, dtype=np.int64)]
+    token_pid = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    keys, counts = np.unique(token_rank * n + token_pid, return_counts=True)  # sorted: term, then passage
+    term_of = keys // n
+    pid_arr = (keys - term_of * n).astype(np.intp)
+    tf = counts.astype(np.float64)
     df = np.bincount(term_of, minlength=len(words))
     idf = np.asarray([lucene_idf(n, int(d)) for d in df], dtype=np.float64)
     norm = k1 * (1 - b + b * doc_len / avgdl)

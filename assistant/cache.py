@@ -23,8 +23,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import functools
 import os
-import secrets
 import shutil
 import time
 import zlib
@@ -41,7 +41,7 @@ from .corpus import Corpus, Problem, fingerprint_files, read_fingerprint
 from .index import CacheDamaged, DocInfo, IndexSettings, IndexStats, SearchIndex
 from .paths import default_cache_dir
 
-INDEX_FORMAT = "11"
+INDEX_FORMAT = "12"  # 12: passage ids stored as int64, numpy's index type (scoring never converts them)
 KEEP_CACHES = 12  # index folders kept, least recently used removed first
 STALE_SECONDS = 3600  # a temporary older than this is removed even if its pid is alive (pid reuse)
 FULL_CHECK_BYTES = 1024 * 1024  # files up to this size are checked whole, larger ones sampled
@@ -143,19 +143,26 @@ def file_checksum(path: Path) -> list[int]:
 
 # --- save -------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
 def _host_tag() -> str:
     """A short tag of this machine's name: a pid only says something about processes here (a cache
-    folder shared between containers or machines holds other hosts' pids)."""
+    folder shared between containers or machines holds other hosts' pids). Worked out on first use:
+    a warm start never writes, so it never pays for importing socket."""
     import socket
     return hashlib.sha256(socket.gethostname().encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
 
-HOST_TAG = _host_tag()
+def __getattr__(name: str) -> str:
+    """``HOST_TAG``, the tag of this machine (see ``_host_tag``), computed when first asked for."""
+    if name == "HOST_TAG":
+        return _host_tag()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _temp_name(kind: str = "tmp") -> str:
     """``.tmp-<pid>-<host>-<random>``: the pid lets a later run see that the writer is gone."""
-    return f".{kind}-{os.getpid()}-{HOST_TAG}-{secrets.token_hex(4)}"
+    import secrets  # only when writing: a warm start skips random, base64 and hmac
+    return f".{kind}-{os.getpid()}-{_host_tag()}-{secrets.token_hex(4)}"
 
 
 def save_index(index: SearchIndex, folder: Path, settings: IndexSettings, replace: bool = False) -> Path:
@@ -327,7 +334,7 @@ def _writer_gone(name: str) -> bool:
     """Whether the process named in ``.tmp-<pid>-<host>-…`` has ended (False when unknown, alive or
     on another host)."""
     parts = name.split("-")
-    if len(parts) != 4 or not parts[1].isdigit() or parts[2] != HOST_TAG or os.name != "posix":
+    if len(parts) != 4 or not parts[1].isdigit() or parts[2] != _host_tag() or os.name != "posix":
         return False
     pid = int(parts[1])
     if pid == os.getpid():

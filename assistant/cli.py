@@ -442,6 +442,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
+    """The chat app; without a terminal (a pipe, TERM=dumb) it refuses with exit 2 and points to ``ask -``."""
+    from .tui.terminal import NO_TERMINAL_MESSAGE, has_terminal
+
+    if not has_terminal():
+        sys.stderr.write(NO_TERMINAL_MESSAGE + "\n")
+        return EXIT_USAGE
     try:
         from .tui.app import run
     except ImportError:

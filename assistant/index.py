@@ -7,7 +7,6 @@ and part of its key. Saving and loading live in :mod:`assistant.cache`.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -16,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from .analyzer import Analyzer, Concepts, Synonyms, synonyms_from_json, synonyms_to_json, terms_of
+from .analyzer import Analyzer, Concepts, Synonyms, synonyms_to_json
 from .bm25 import ImpactIndex, build_impact_index
 from .chunking import (CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, SECTION_SEPARATOR, Passage,
                        chunk_documents)
@@ -167,64 +166,28 @@ def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
     return (passage.title + ("\n" + description if description else ""), section, passage.text)
 
 
-Analyzed = tuple[list[str], dict[str, str]]  # (terms, surface -> term) of one text
-PROCESS_THRESHOLD = 1_000_000  # characters: below this, worker processes cost more than they save
-_worker_analyzer: Analyzer | None = None
-
-
-def _analyze_one(analyzer: Analyzer, text: str) -> Analyzed:
-    tokens = analyzer.tokens(text)
-    return terms_of(tokens), {t.surface: t.term for t in tokens if t.surface.strip()}
-
-
-def _init_worker(rows: dict, digest: str) -> None:
-    global _worker_analyzer
-    _worker_analyzer = Analyzer(synonyms_from_json(rows, digest))
-
-
-def _analyze_batch(texts: list[str]) -> list[Analyzed]:
-    assert _worker_analyzer is not None
-    return [_analyze_one(_worker_analyzer, text) for text in texts]
-
-
-def _analyze_all(texts: list[str], analyzer: Analyzer, progress: Progress | None) -> list[Analyzed]:
-    """Analyze texts on every core: worker processes for a large corpus (Sudachi holds the GIL for
-    most of its work), threads with one tokenizer each otherwise. Same result either way."""
-    workers = max(1, min(os.cpu_count() or 1, 8))
-    step = 64
-    batches = [texts[i:i + step] for i in range(0, len(texts), step)]
-    results: list[Analyzed] = []
-    if workers > 1 and sum(map(len, texts)) > PROCESS_THRESHOLD:
-        try:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-            context = multiprocessing.get_context("spawn")  # no fork: the caller may run threads (the chat app)
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                     initargs=(synonyms_to_json(analyzer.synonyms), analyzer.synonyms.digest)) as pool:
-                for batch in pool.map(_analyze_batch, batches):
-                    results.extend(batch)
-                    if progress:
-                        progress(len(results), len(texts))
-            return results
-        except (OSError, RuntimeError, ImportError):  # no processes here (sandbox, frozen app): use threads
-            results = []
-
-    from concurrent.futures import ThreadPoolExecutor
-
-    def run(batch: list[str]) -> list[Analyzed]:
-        return [_analyze_one(analyzer, text) for text in batch]
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for batch in pool.map(run, batches):
-            results.extend(batch)
-            if progress:
-                progress(len(results), len(texts))
-    return results
+PROCESS_THRESHOLD = 1_000_000  # characters: below this, a child process costs more than it saves
 
 
 def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = None) -> SearchIndex:
     """Chunk, analyze and score a loaded corpus."""
+    from .pool import close_all, start_children, usable_cores  # lazily: a warm start never builds
+
     started = time.perf_counter()
+    size = sum(len(d.body) + len(d.title) + len(d.description) for d in corpus.documents)
+    # Children start first: their start-up (Python, Sudachi's dictionary) overlaps the chunking below.
+    children = start_children(min(usable_cores(), 8) - 1) if size > PROCESS_THRESHOLD else []
+    try:
+        return _build(corpus, analyzer, progress, children, started)
+    except BaseException:
+        close_all(children, kill=True)
+        raise
+
+
+def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, children: list,
+           started: float) -> SearchIndex:
+    from .pool import analyze_texts
+
     documents = sorted(corpus.documents, key=lambda d: (d.order == 0, d.order, d.path, d.doc_id)) \
         if all(d.order for d in corpus.documents) else list(corpus.documents)
     passages: list[Passage] = []
@@ -244,7 +207,8 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
     for passage, description in zip(passages, descriptions):
         texts.extend(passage_fields(passage, description))
     unique = list(dict.fromkeys(texts))  # a title is shared by all passages of its document
-    analyzed_unique = dict(zip(unique, _analyze_all(unique, analyzer, progress)))
+    hello = (synonyms_to_json(analyzer.synonyms), analyzer.synonyms.digest)
+    analyzed_unique = dict(zip(unique, analyze_texts(unique, analyzer.analyze, children, hello, progress)))
     analyzed = [analyzed_unique[t] for t in texts]
     corpus_terms: list[list[str]] = []
     section_terms: list[tuple[str, ...]] = []

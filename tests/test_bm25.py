@@ -48,3 +48,15 @@ def test_guide_index_scores_equal_rank_bm25_on_real_questions(guide):
     for question in ["Podとコンテナの違いは？", "svcって何", "コンテナに入るには", "ネームスペースの作り方", "ログ 過去"]:
         query = guide.analyze_question(question)
         assert np.array_equal(reference.get_scores(query), guide.index.scorer.get_scores(query))
+
+
+def test_cached_index_scores_equal_rank_bm25(tmp_path):
+    from assistant.engine import Assistant
+
+    Assistant.open(cache_dir=tmp_path)  # builds and saves
+    cached = Assistant.open(cache_dir=tmp_path)  # memory-mapped arrays
+    assert cached.index.stats.from_cache
+    reference = make_reference(corpus_terms_for(cached.index, cached.analyzer))
+    for question in ["Podとコンテナの違いは？", "svcって何", "ログ 過去 ログ"]:
+        query = cached.analyze_question(question)
+        assert np.array_equal(reference.get_scores(query), cached.index.scorer.get_scores(query))

@@ -1,7 +1,9 @@
 """The terminal chat app: ask in Japanese, read answers built from the guide, open their sources.
 
-Layout (posting style): this module holds the App and ``run``; widgets live in ``widgets/``; the
-look is in ``app.tcss``. The app only calls the core (``assistant.engine``), which is imported in
+Layout (posting style): this module holds the App and ``run``; widgets live in ``widgets/``, the
+Markdown view in ``markdown/`` (blocks, parser, widget), the command palette in ``commands.py``, the
+keys in ``keys.py``, browser and clipboard checks in ``desktop.py``, terminal checks and signals in
+``terminal.py``; the look is in ``app.tcss``. The app only calls the core (``assistant.engine``), which is imported in
 the loading worker, so the screen and the question box appear before the dictionary and the index
 are loaded. Questions sent meanwhile wait and are answered in order as soon as the index is ready.
 
@@ -9,7 +11,8 @@ Speed (targets: question box usable within 0.5 s of launch, answer on screen wit
 the first frame holds only the question box, the conversation, the status line and the footer (the
 welcome message and the table of contents follow it); questions are answered *and* prepared for the
 screen on one worker thread (``PreparedAnswer``); a quick answer is drawn in the same screen refresh
-as its question; an answer is a handful of widgets (its passages are one ``MarkdownView``); and the
+as its question; an answer is a handful of widgets (only its first passage is drawn, the others are
+folded); and the
 loader pays every first-use cost (parser, highlighting, a sample question) before "ready".
 ``timings["answer"]`` runs from the Enter key to the end of the first screen refresh showing the answer.
 """
@@ -18,29 +21,30 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import time
 from collections import deque
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.screen import Screen
 from textual.widget import MountError
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from .history import History, default_history_path
-from .text import answer_as_text, clean, is_web_url, one_line
-from .widgets import (AnswerMessage, ArticleMessage, ChatLog, HistoryInput, LinkItem, MarkdownView, NoticeMessage,
-                      PassagesView, PreparedAnswer, QuestionMessage, StatusLine, TocPanel, WelcomeMessage)
-from .widgets.markdown_view import MarkdownDocument, parse_markdown
+from .commands import GuideCommands, system_commands
+from .desktop import clipboard_problem, save_answer
+from .history import History
+from .keys import LINK_MODE_PROMPT, source_key
+from .markdown import MarkdownDocument, MarkdownView, parse_markdown
+from .text import answer_as_text, clean, is_web_url, one_line, short_url
+from .widgets import (AnswerMessage, ArticleMessage, ChatLog, HistoryInput, LinkItem, NoticeMessage, PassagesView,
+                      PreparedAnswer, QuestionMessage, StatusLine, TocPanel, TypeAhead, WelcomeMessage)
 from .wrap import enable_japanese_line_breaking
 
 if TYPE_CHECKING:
@@ -63,34 +67,15 @@ WARM_UP_QUESTION = "Podとは何ですか？"
 QUICK_ANSWER = 0.06  # seconds a question waits, undrawn, for its answer (to be drawn with it)
 
 
-class GuideCommands(Provider):
-    """Command palette: the guide's articles (like the table of contents) and the last answer's sources."""
+@dataclass
+class PendingQuestion:
+    """A question waiting for its answer: what was asked, where the answer goes, when Enter was
+    pressed, and its job on the worker thread once started (None until then)."""
 
-    def _entries(self) -> list[tuple[str, Callable[[], Any], str]]:
-        app = self.app
-        if not isinstance(app, AssistantApp):
-            return []
-        entries: list[tuple[str, Callable[[], Any], str]] = []
-        for link in app.last_links:
-            if link.number is not None:
-                title = f"出典 [{link.number}] を開く: {one_line(link.title)}"
-                entries.append((title, lambda link=link: app.open_link_item(link), "ブラウザで開きます"))
-        for doc in app.docs:
-            title = f"記事: {one_line(doc.title) or doc.doc_id}"
-            entries.append((title, lambda d=doc.doc_id: app.show_article(d), "記事全体を会話に表示します"))
-        return entries
-
-    async def discover(self) -> Hits:
-        for title, callback, help_text in self._entries()[:60]:
-            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, callback, help_text in self._entries():
-            score = matcher.match(title)
-            if score > 0:
-                # Content (not a str): titles come from the corpus and must never be read as markup.
-                yield Hit(score, Content(title), callback, text=title, help=help_text)
+    question: str
+    placeholder: AnswerMessage
+    sent: float
+    job: asyncio.Future | None = None
 
 
 class AssistantApp(App[int]):
@@ -105,9 +90,9 @@ class AssistantApp(App[int]):
 
     BINDINGS = [
         Binding("ctrl+q", "quit", "終了", priority=True),
-        Binding("1", "open_source(1)", "出典を開く", key_display="1-9"),
-        *[Binding(str(n), f"open_source({n})", show=False) for n in range(2, 10)],
-        *[Binding(f"alt+{n}", f"open_source_anywhere({n})", show=False, priority=True) for n in range(1, 10)],
+        # Sources by number (see keys.py): Ctrl+O then a digit, or Alt+digit as terminals send it.
+        # The digits themselves are read in on_event (before any widget, the question box included).
+        Binding("ctrl+o", "link_mode", "出典を開く", key_display="^o 1-9", priority=True),
         # Priority: acted on as the key arrives, so keys typed right after (a burst) go where they should.
         Binding("ctrl+y", "copy_answer", "コピー", priority=True),
         Binding("ctrl+t", "toggle_toc", "目次", priority=True),
@@ -143,13 +128,15 @@ class AssistantApp(App[int]):
         self.last_links: list[LinkItem] = []
         self.timings: dict[str, float] = {}  # "input_ready", "loaded", "answer" (seconds), for benchmarks
         # questions waiting for their answer, in order: (question, placeholder, sent at, job or None)
-        self._pending: deque[tuple[str, AnswerMessage, float, asyncio.Future | None]] = deque()
+        self._pending: deque[PendingQuestion] = deque()
         self._asking = False
         self._executor: "ThreadPoolExecutor | None" = None
         self._progress: tuple[int, int] | None = None
         self._history_warned = False
         self._toc: TocPanel | None = None
         self._ask_seconds = 0.0  # how long the last answer took (worker thread); see send_question
+        self.link_mode = False  # Ctrl+O was pressed: the next digit opens that source
+        self.copy_path: Path | None = None  # where Ctrl+Y saves the answer (None: the user data folder)
 
     # --- layout -------------------------------------------------------------------------------------
 
@@ -170,7 +157,7 @@ class AssistantApp(App[int]):
         yield StatusLine(id="status")
         yield HistoryInput(placeholder="Kubernetes について日本語で質問してください（Enter で送信）",
                            history=self.history.entries, id="question")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     @property
     def chat(self) -> ChatLog:
@@ -196,6 +183,9 @@ class AssistantApp(App[int]):
         return self._toc
 
     def on_mount(self) -> None:
+        from .terminal import exit_on_signals
+
+        exit_on_signals(self)
         self.history.load()
         if self.history.problem:
             self._warn_history(self.history.problem)
@@ -295,8 +285,8 @@ class AssistantApp(App[int]):
             await self.chat.mount(NoticeMessage("\n".join(shown) + more, "warning"))
             self.notify(shown[0] + (f"（ほか {len(notices) - 1} 件）" if len(notices) > 1 else ""),
                         title="お知らせ", severity="warning", markup=False, timeout=8)
-        for _question, placeholder, _sent, _job in self._pending:
-            placeholder.set_waiting("探しています…")
+        for pending in self._pending:
+            pending.placeholder.set_waiting("探しています…")
         self._pump()
 
     async def _load_failed(self, error: BaseException | None) -> None:
@@ -311,25 +301,22 @@ class AssistantApp(App[int]):
         for welcome in self.query(WelcomeMessage).results(WelcomeMessage):
             welcome.show_failure(self.load_error)
         while self._pending:
-            _question, placeholder, _sent, _job = self._pending.popleft()
+            placeholder = self._pending.popleft().placeholder
             if placeholder.is_attached:
                 await placeholder.show_error(self.load_error)
         self.notify(self.load_error, title="エラー", severity="error", markup=False, timeout=10)
 
     # --- asking -------------------------------------------------------------------------------------
 
-    @on(Input.Submitted, "#question")
-    async def _submitted(self, event: Input.Submitted) -> None:
+    @on(HistoryInput.Asked)
+    async def _asked(self, event: HistoryInput.Asked) -> None:
+        """A line ended with Enter. The box has already emptied itself (see HistoryInput), so keys typed
+        meanwhile start the next question: a burst of lines becomes as many questions, in order."""
         event.stop()
-        text = event.value
-        box = self.question_input
-        sent = box.take_enter_time()
-        box.value = ""
-        box.reset_history_position()
-        if not text.strip():
+        if not event.text.strip():
             self.notify("質問が空です。聞きたいことを日本語で入力してください。", severity="warning", markup=False)
             return
-        await self.send_question(text, sent=sent)
+        await self.send_question(event.text, sent=event.sent)
 
     async def send_question(self, text: str, sent: float | None = None) -> None:
         """Show the question, remember it, and answer it now or as soon as the index is ready.
@@ -352,12 +339,11 @@ class AssistantApp(App[int]):
         # Start answering at once, on the worker thread (only when every earlier question has started
         # too: the conversation needs them in order).
         job: asyncio.Future | None = None
-        if self.assistant is not None and not self.load_error and all(p[3] for p in self._pending):
+        if self.assistant is not None and not self.load_error and all(p.job for p in self._pending):
             job = asyncio.wrap_future(self._submit(question))
         chat = self.chat
         asked = QuestionMessage(question)
-        placeholder = AnswerMessage(question, waiting)
-        placeholder.question_widget = asked  # type: ignore[attr-defined]
+        placeholder = AnswerMessage(question, waiting, question_widget=asked)
         answer = None
         # Nothing is drawn until the question is mounted: with the answer, when answers are quick and
         # this one comes within QUICK_ANSWER seconds (one screen refresh for both instead of two, the
@@ -377,7 +363,7 @@ class AssistantApp(App[int]):
         if self.load_error:
             await placeholder.show_error(self.load_error)
             return
-        self._pending.append((question, placeholder, sent, job))
+        self._pending.append(PendingQuestion(question, placeholder, sent, job))
         self._pump()
 
     async def _quick_answer(self, job: asyncio.Future, placeholder: AnswerMessage, sent: float) -> "Answer | None":
@@ -414,17 +400,16 @@ class AssistantApp(App[int]):
         """Answer waiting questions one at a time, in order, on one worker thread."""
         try:
             while self._pending and self.assistant is not None:
-                question, placeholder, sent, job = self._pending.popleft()
-                await self._answer_one(question, placeholder, sent, job)
+                await self._answer_one(self._pending.popleft())
         finally:
             self._asking = False
         if self._pending and self.assistant is not None:
             self._pump()
 
-    async def _answer_one(self, question: str, placeholder: AnswerMessage, sent: float,
-                          job: asyncio.Future | None) -> None:
+    async def _answer_one(self, pending: PendingQuestion) -> None:
         from ..engine import QuestionError
 
+        question, placeholder, sent, job = pending.question, pending.placeholder, pending.sent, pending.job
         try:
             answer, prepared = await (job or asyncio.wrap_future(self._submit(question)))
         except QuestionError as exc:
@@ -452,17 +437,20 @@ class AssistantApp(App[int]):
 
     def _answered(self, placeholder: AnswerMessage, answer: "Answer", sent: float) -> None:
         self.last_answer = answer
-        self.last_links = placeholder.links
+        if placeholder.sources:
+            # Source keys reach the most recent answer *with sources*: a declined answer (its topics are
+            # suggestions, reached by Tab) leaves them on the answer before it.
+            self.last_links = placeholder.sources
         self.call_after_refresh(self._answer_shown, placeholder, sent)  # if it is not drawn (out of view)
 
     def _answer_shown(self, placeholder: AnswerMessage, sent: float) -> None:
         """Runs right after the first screen refresh that shows the answer (once per answer)."""
-        if getattr(placeholder, "shown_at", None) is not None:
+        if placeholder.shown_at is not None:
             return
-        placeholder.shown_at = time.perf_counter()  # type: ignore[attr-defined]
+        placeholder.shown_at = time.perf_counter()
         placeholder.on_painted = None
-        self.timings["answer"] = placeholder.shown_at - sent  # type: ignore[attr-defined]
-        self._scroll_to(getattr(placeholder, "question_widget", placeholder), announce=True)
+        self.timings["answer"] = placeholder.shown_at - sent
+        self._scroll_to(placeholder.question_widget or placeholder, announce=True)
         self.refresh_bindings()
 
     def _ask(self, question: str, ansi: bool = False,
@@ -488,7 +476,9 @@ class AssistantApp(App[int]):
 
         def scroll() -> None:
             if widget.is_attached and not chat.user_scrolled:
-                chat.scroll_to_widget(widget, top=True, animate=False)
+                chat.scroll_to_widget(widget, top=True, animate=False, immediate=True)
+                chat.following = widget
+                chat.note_reading_position()
 
         self.call_after_refresh(scroll)  # every height is known at mount (no widget grows later)
 
@@ -508,17 +498,45 @@ class AssistantApp(App[int]):
     # --- links and sources --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open_source" and isinstance(self.focused, Input):
-            return False  # digits type into the question box; the footer shows Esc instead
         behind_dialog = self.screen is not self.screen_stack[0]
-        if action in ("toggle_toc", "clear_chat", "copy_answer", "scroll_chat") and behind_dialog:
+        if action in ("toggle_toc", "clear_chat", "copy_answer", "scroll_chat", "link_mode", "open_source") \
+                and behind_dialog:
             return False  # not behind the command palette or another dialog
         return True
 
-    def action_open_source(self, number: int) -> None:
-        self.action_open_source_anywhere(number)
+    async def on_event(self, event: events.Event) -> None:
+        """Source keys, read before any widget sees the key (see keys.py): Alt+digit (as it arrives) opens
+        that source; after Ctrl+O, a digit opens that source and any other key ends the mode and then
+        does what it always does (typing is never lost)."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen is self.screen_stack[0]:
+            number = source_key(event.key, event.character)
+            if number is not None:
+                self._end_link_mode()
+                self.action_open_source(number)
+                return
+            if self.link_mode and event.key != "ctrl+o":
+                self._end_link_mode()
+                if event.character and event.character.isdigit():
+                    self.action_open_source(int(event.character))
+                    return
+        await super().on_event(event)
 
-    def action_open_source_anywhere(self, number: int) -> None:
+    def action_link_mode(self) -> None:
+        """Ctrl+O: the next digit opens that source; shown on the status line while it lasts."""
+        if not self.last_links:
+            self.notify("まだ出典のある回答がありません。質問してみてください。", severity="warning", markup=False)
+            return
+        self.link_mode = True
+        self.query_one(StatusLine).prompt(f"{LINK_MODE_PROMPT}　出典は {len(self.last_links)} 件")
+        self.refresh_bindings()
+
+    def _end_link_mode(self) -> None:
+        if self.link_mode:
+            self.link_mode = False
+            self.query_one(StatusLine).end_prompt()
+            self.refresh_bindings()
+
+    def action_open_source(self, number: int) -> None:
         if not self.last_links:
             self.notify("まだ出典のある回答がありません。質問してみてください。", severity="warning", markup=False)
             return
@@ -539,13 +557,17 @@ class AssistantApp(App[int]):
     def open_link(self, url: str) -> bool:
         """Open an http(s) link in the browser (in a worker); anything else is refused with a notice."""
         url = url.strip()
-        shown = one_line(url)[:200]
+        shown = short_url(url, self._notice_room())
         if not is_web_url(url):
-            self.notify(f"http/https 以外のリンクは開きません: {shown}", severity="warning", markup=False)
+            self.notify(f"http/https 以外のリンクは開きません:\n{shown}", severity="warning", markup=False)
             return False
-        self.notify(f"ブラウザで開きます: {shown}", markup=False, timeout=4)
+        self.notify(shown, title="ブラウザで開きます", markup=False, timeout=4)
         self.run_worker(self._open_in_browser(url), name="browser", group="browser", exit_on_error=False)
         return True
+
+    def _notice_room(self) -> int:
+        """Cells for one line of a notice (toasts are 72 wide, at most 90% of the screen; see app.tcss)."""
+        return max(20, min(72, self.size.width * 9 // 10) - 4)
 
     async def _open_in_browser(self, url: str) -> None:
         try:
@@ -553,7 +575,7 @@ class AssistantApp(App[int]):
         except Exception:
             opened = False
         if opened is False:
-            self.notify(f"ブラウザを開けませんでした。このURLを手で開いてください: {one_line(url)[:200]}",
+            self.notify(f"ブラウザを開けませんでした。このURLを手で開いてください:\n{short_url(url, 400)}",
                         title="ブラウザがありません", severity="warning", markup=False, timeout=12)
 
     @on(LinkItem.Selected)
@@ -563,6 +585,8 @@ class AssistantApp(App[int]):
         if item.kind == "ask" and item.value:
             await self.send_question(item.value)
             self._focus(self.question_input)
+        elif item.kind == "expand":
+            await item.expand()
         elif item.kind == "article" and item.value:
             await self.show_article(item.value)
         else:
@@ -584,41 +608,61 @@ class AssistantApp(App[int]):
     # --- other actions ------------------------------------------------------------------------------
 
     def action_copy_answer(self) -> None:
+        """Copy the last answer through the terminal (OSC 52) and save it to a file, then say which of
+        the two reached the user: where OSC 52 is known not to arrive (tmux by default), the file."""
         if self.last_answer is None:
             self.notify("コピーする回答がまだありません。", severity="warning", markup=False)
             return
         text = answer_as_text(self.last_answer)
         try:
-            self._clipboard_func(text)
-        except Exception as exc:
-            self.notify(f"クリップボードを使えません（{type(exc).__name__}）。回答は画面からマウスで選択してコピーしてください。",
-                        title="コピーできません", severity="error", markup=False)
+            saved: Path | None = save_answer(text, self.copy_path)
+        except OSError:
+            saved = None
+        where = f"\n回答をファイルに保存しました:\n{_home_relative(saved)}" if saved else ""
+        problem = clipboard_problem() if self._clipboard_func == self.copy_to_clipboard else None
+        if problem is None:
+            try:
+                self._clipboard_func(text)
+            except Exception as exc:
+                problem = f"クリップボードを使えません（{type(exc).__name__}）"
+        if problem is not None:
+            fallback = where or "\nマウスで選択してコピーしてください。"
+            self.notify(f"{problem}。{fallback}", title="クリップボードには入りません", severity="warning",
+                        markup=False, timeout=12)
             return
-        hint, severity = _clipboard_hint()
-        self.notify(f"回答を出典のリンクごとコピーしました（{len(text)} 文字）。{hint}", title="コピー",
-                    severity=severity, markup=False, timeout=6)
+        self.notify(f"回答（{len(text)} 文字）を端末のクリップボードに送りました（OSC 52 に対応した端末で届きます）。{where}",
+                    title="コピー", markup=False, timeout=8)
 
     def action_scroll_chat(self, direction: int) -> None:
         """Page Up / Page Down scroll the conversation from anywhere (also from the question box)."""
         chat = self.chat
         chat.user_scrolled = True
-        if direction < 0:
-            chat.scroll_page_up()
-        else:
-            chat.scroll_page_down()
+        chat.action_move("pageup" if direction < 0 else "pagedown")
 
     def action_toggle_toc(self) -> None:
         toc = self.toc
+        self.chat.keep_reading_position()  # the chat narrows or widens: keep the same text in view
         toc.display = not toc.display
         if toc.display:
             self._focus(toc)
         else:
             self._focus(self.question_input)
 
+    @on(TocPanel.Close)
+    def _close_toc(self, event: TocPanel.Close) -> None:
+        event.stop()
+        if self.toc.display:
+            self.action_toggle_toc()
+
+    @on(TocPanel.ScrollChat)
+    def _toc_scroll(self, event: TocPanel.ScrollChat) -> None:
+        event.stop()
+        self.action_scroll_chat(event.direction)
+
     async def action_clear_chat(self) -> None:
-        for _question, _placeholder, _sent, job in self._pending:
-            if job is not None:
-                job.cancel()  # not started yet: it must not enter the new conversation
+        for pending in self._pending:
+            if pending.job is not None:
+                pending.job.cancel()  # not started yet: it must not enter the new conversation
         self._pending.clear()
         self.last_answer = None
         self.last_links = []
@@ -672,17 +716,35 @@ class AssistantApp(App[int]):
     def _leave_input(self) -> None:
         self._focus(self.chat)
 
-    @on(ChatLog.TypeAhead)
-    def _type_ahead(self, event: ChatLog.TypeAhead) -> None:
+    @on(HistoryInput.ToSources)
+    def _to_sources(self, event: HistoryInput.ToSources) -> None:
+        """Tab from the question box: the latest answer's first link (or the examples), not the top."""
+        event.stop()
+        target = self._latest_links()
+        if target:
+            self.chat.user_scrolled = True  # the reader moved on purpose: answers must not pull the view
+            self._focus(target[0])
+            target[0].scroll_visible(animate=False)
+        else:
+            self.screen.focus_next()
+
+    def _latest_links(self) -> list[LinkItem]:
+        """The focusable links of the newest message that has any (an answer's sources, a declined
+        answer's topics, an article's link, or the welcome's examples)."""
+        for message in reversed(self.chat.children):
+            links = list(message.query(LinkItem).results(LinkItem))
+            if links:
+                return links
+        return []
+
+    @on(TypeAhead)
+    def _type_ahead(self, event: TypeAhead) -> None:
         box = self.question_input
         self._focus(box)
         box.insert_text_at_cursor(event.character)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("目次を開く/閉じる", "ガイドの章と記事の一覧（Ctrl+T）", self.action_toggle_toc)
-        yield SystemCommand("回答をコピー", "最後の回答を出典のリンクごとコピー（Ctrl+Y）", self.action_copy_answer)
-        yield SystemCommand("会話を消す", "会話を最初の状態に戻す（Ctrl+L）", self.action_clear_chat)
-        yield from super().get_system_commands(screen)
+        return system_commands(self)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
@@ -695,22 +757,20 @@ class AssistantApp(App[int]):
         self.exit(code, return_code=code)
 
 
-def _clipboard_hint() -> tuple[str, str]:
-    """Where OSC 52 (the terminal clipboard) is known not to work, say so."""
-    term_program = os.environ.get("TERM_PROGRAM", "")
-    if term_program == "Apple_Terminal":
-        return ("ただし macOS のターミナル.app は端末経由のコピー（OSC 52）に対応していないため、"
-                "クリップボードには入りません。iTerm2 などを使うか、マウスで選択してください。", "warning")
-    if os.environ.get("TERM", "") == "linux":
-        return ("ただし Linux のコンソールにはクリップボードがありません。", "warning")
-    if os.environ.get("TMUX"):
-        return ("tmux では set -g set-clipboard on のときだけ手元のクリップボードに届きます。", "information")
-    return ("（端末が OSC 52 に対応していれば、クリップボードに入っています）", "information")
-
-
 def run(corpus_paths: list[Path] | None = None, base_url: str | None = None, history: bool = True) -> int:
-    """Run the chat app (``k8s-assistant`` without arguments). Returns the exit code."""
+    """Run the chat app (``k8s-assistant`` without arguments). Returns the exit code.
+
+    Refuses to start without a terminal (exit 2, see ``terminal.py``); SIGTERM and SIGHUP end the
+    app the normal way, so the terminal is given back as it was."""
+    import sys
+
+    from .history import default_history_path
+    from .terminal import NO_TERMINAL_MESSAGE, has_terminal
+
     paths = [Path(p) for p in corpus_paths] if corpus_paths else None
+    if not has_terminal():
+        print(NO_TERMINAL_MESSAGE, file=sys.stderr)
+        return 2
     for p in paths or []:
         if not p.exists():
             print(f"エラー: コーパスのパス {p} が見つかりません。", file=sys.stderr)
@@ -729,7 +789,7 @@ def run(corpus_paths: list[Path] | None = None, base_url: str | None = None, his
 def _warm_up(assistant: "Assistant", k: int) -> None:
     """Answer a sample question (without a conversation: nothing is remembered) and prepare it for the
     screen, off the UI thread, so that the first real question finds everything loaded."""
-    from .widgets.markdown_view import warm_up
+    from .markdown import warm_up
 
     try:
         import textual.scrollbar  # noqa: F401  (needed when the first answer makes the conversation scroll)
@@ -740,7 +800,15 @@ def _warm_up(assistant: "Assistant", k: int) -> None:
         pass
 
 
+def _home_relative(path: Path) -> str:
+    """``~/…`` for a path in the home folder (shorter in a notice, so it is not broken mid-name)."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
 def _browser_open(url: str) -> bool:
-    from .browser import open_in_browser  # imported when first needed
+    from .desktop import open_in_browser
 
     return open_in_browser(url)

@@ -11,16 +11,17 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..limits import MAX_QUESTION_CHARS
 from .text import one_line
 
 HISTORY_LIMIT = 500
-ENTRY_LIMIT = 2_000
+ENTRY_LIMIT = MAX_QUESTION_CHARS
 
 
 def default_history_path() -> Path:
-    from platformdirs import user_data_dir
+    from ..paths import default_data_dir
 
-    return Path(user_data_dir("k8s-assistant", appauthor=False)) / "history.json"
+    return default_data_dir() / "history.json"
 
 
 class History:

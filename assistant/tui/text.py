@@ -9,7 +9,6 @@ title or write the clipboard.
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import urlsplit
 
 from rich.text import Text
@@ -51,9 +50,33 @@ def is_web_url(url: str | None) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
-def width(text: str) -> int:
-    """Terminal cells taken by ``text`` (wide Japanese characters count two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def short_url(url: str, limit: int = 56) -> str:
+    """A link on one line for a notice: whole when short, else its start and end around "…" (a
+    toast's line breaking would otherwise split it anywhere)."""
+    url = one_line(url)
+    if len(url) <= limit:
+        return url
+    keep = limit - 1
+    return url[: keep * 2 // 3] + "…" + url[-(keep - keep * 2 // 3):]
+
+
+def fit_question(text: str, limit: int) -> tuple[str, bool]:
+    """``text`` within ``limit`` characters, keeping what matters in a long paste: its start (the
+    context) and its end (where the question usually is). Returns (text, was_shortened)."""
+    if len(text) <= limit:
+        return text, False
+    head = limit // 4
+    tail = limit - head - 3
+    return text[:head].rstrip() + " … " + text[-tail:].lstrip(), True
+
+
+def fold_echo(question: str, limit: int = 160) -> str:
+    """A long question as echoed in the conversation: start and end, with how much is left out."""
+    question = one_line(question)
+    if len(question) <= limit:
+        return question
+    head, tail = limit // 3, limit * 2 // 3
+    return f"{question[:head]} …（{len(question) - head - tail:,} 文字省略）… {question[-tail:]}"
 
 
 _FENCE = re.compile(r"^\s*(```|~~~)")

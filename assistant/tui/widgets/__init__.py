@@ -1,13 +1,13 @@
 """Widgets of the chat app."""
 
-from .chat import (AnswerMessage, ArticleMessage, ChatLog, NoticeMessage, PassagesView, PreparedAnswer,
-                   QuestionMessage, WelcomeMessage)
+from ..markdown import MarkdownView
+from .chat import (AnswerMessage, ArticleMessage, ChatLog, ExpandItem, NoticeMessage, PassagesView, PreparedAnswer,
+                   QuestionMessage, TypeAhead, WelcomeMessage)
 from .history_input import HistoryInput
 from .links import LinkItem
-from .markdown_view import MarkdownView
 from .status import StatusLine
 from .toc import TocPanel
 
-__all__ = ["AnswerMessage", "ArticleMessage", "ChatLog", "HistoryInput", "LinkItem", "MarkdownView",
+__all__ = ["AnswerMessage", "ArticleMessage", "ChatLog", "ExpandItem", "HistoryInput", "LinkItem", "MarkdownView",
            "NoticeMessage", "PassagesView", "PreparedAnswer", "QuestionMessage", "StatusLine", "TocPanel",
-           "WelcomeMessage"]
+           "TypeAhead", "WelcomeMessage"]

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,12 @@ from rich.cells import cell_len
 from textual import events
 from textual.selection import Selection
 
-from assistant.tui.app import AssistantApp, run
+from assistant.tui.app import run
 from assistant.tui.text import clean, is_web_url
-from assistant.tui.widgets import (AnswerMessage, ArticleMessage, ChatLog, LinkItem, MarkdownView, QuestionMessage,
-                                   TocPanel)
-from assistant.tui.widgets.markdown_view import fit_columns, guess_language, parse_markdown
+from assistant.tui.widgets import AnswerMessage, ArticleMessage, ChatLog, LinkItem, MarkdownView, QuestionMessage, TocPanel
+from assistant.tui.markdown import fit_columns, guess_language, parse_markdown
+
+from ._helpers import NotedApp, Recorder, ask, finished, loaded, screen_text, wait_for  # noqa: E402
 
 QUESTION = "Podとコンテナの違いは何ですか？"
 WEATHER = "今日の東京の天気は？"
@@ -35,64 +35,12 @@ def cache_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
-class Recorder:
-    """Stands in for the browser, the clipboard and the notifications."""
-
-    def __init__(self, result=True) -> None:
-        self.calls: list[str] = []
-        self.result = result
-
-    def __call__(self, value: str):
-        self.calls.append(value)
-        if isinstance(self.result, Exception):
-            raise self.result
-        return self.result
-
-
-def make_app(cache_dir: Path, tmp_path: Path, **kwargs) -> AssistantApp:
+def make_app(cache_dir: Path, tmp_path: Path, **kwargs) -> NotedApp:
+    """The app over the shipped guide (or ``corpus_paths``), with stand-ins for browser and clipboard."""
     kwargs.setdefault("history_path", tmp_path / "history.json")
     kwargs.setdefault("open_url", Recorder())
     kwargs.setdefault("clipboard", Recorder(None))
-    app = AssistantApp(kwargs.pop("corpus_paths", None), cache_dir=cache_dir, **kwargs)
-    app.notes = []  # type: ignore[attr-defined]
-    original = app.notify
-
-    def notify(message, **kw):
-        app.notes.append(str(message))  # type: ignore[attr-defined]
-        original(message, **kw)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return app
-
-
-async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.02)
-
-
-async def loaded(pilot) -> None:
-    await wait_for(pilot, lambda: pilot.app.assistant is not None or pilot.app.load_error is not None)
-
-
-def finished(app: AssistantApp) -> list[AnswerMessage]:
-    return [m for m in app.query(AnswerMessage) if m.answer is not None or m.error is not None]
-
-
-async def ask(pilot, question: str) -> AnswerMessage:
-    app = pilot.app
-    before = len(finished(app))
-    app.question_input.value = question  # pilot.press drops full-width punctuation (？、。)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: len(finished(app)) > before)
-    await pilot.pause()
-    return finished(app)[-1]
-
-
-def screen_text(app: AssistantApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return NotedApp(kwargs.pop("corpus_paths", None), cache_dir=cache_dir, **kwargs)
 
 
 async def scroll_to_end(pilot) -> None:
@@ -130,7 +78,8 @@ async def test_start_shows_loading_state_then_chapters(cache_dir, tmp_path):
         await pilot.pause()
         text = screen_text(app)
         assert "準備完了" in text
-        assert "知っていること" in text and "kubernetes概要" in text  # the guide's chapters
+        chapters = len({doc.chapter for doc in app.docs})
+        assert f"知っていること: {len(app.docs)} 本の記事（{chapters} 章" in text  # what the guide covers
         assert app.timings["input_ready"] < app.timings["loaded"]
 
 
@@ -215,18 +164,22 @@ async def test_open_source_by_number_key_and_by_link(cache_dir, tmp_path):
         await pilot.press("1")
         assert app.question_input.value == "1" and browser.calls == []
         app.question_input.value = ""
-        await pilot.press("escape")  # to the conversation, where 1-9 open sources
+        await pilot.press("escape")  # to the conversation: digits typed there go to the question box
         assert isinstance(app.focused, ChatLog)
         await pilot.press("2")
+        assert app.focused is app.question_input and app.question_input.value == "2" and browser.calls == []
+        app.question_input.value = ""
+        await pilot.press("ctrl+o", "2")  # link mode: the next digit opens that source
         await app.workers.wait_for_complete()
         assert browser.calls == [hits[1].source]
+        assert app.question_input.value == ""
         await pilot.press("alt+1")  # works from anywhere
         await app.workers.wait_for_complete()
         assert browser.calls[-1] == hits[0].source
-        await pilot.press("9")
+        await pilot.press("ctrl+o", "9")
         assert any("出典 [9] はありません" in n for n in app.notes)
         # A source line is focusable and opens with Enter.
-        link = message.query(LinkItem).last()
+        link = [item for item in message.query(LinkItem) if item.kind == "url"][-1]
         link.focus()
         await pilot.press("enter")
         await app.workers.wait_for_complete()
@@ -258,6 +211,7 @@ async def test_no_browser_and_no_clipboard_give_clear_notices(cache_dir, tmp_pat
 async def test_copy_last_answer_with_links(cache_dir, tmp_path):
     clipboard = Recorder(None)
     app = make_app(cache_dir, tmp_path, clipboard=clipboard)
+    app.copy_path = tmp_path / "copied.txt"
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         message = await ask(pilot, QUESTION)
@@ -267,7 +221,10 @@ async def test_copy_last_answer_with_links(cache_dir, tmp_path):
         assert QUESTION in copied
         for hit in message.answer.hits:
             assert hit.source in copied
-        assert any("コピーしました" in n for n in app.notes)
+        assert any("クリップボードに送りました" in n for n in app.notes)
+        saved = app.copy_path or tmp_path / "missing"
+        assert saved.read_text(encoding="utf-8") == copied  # the fallback file, named in the notice
+        assert any(str(saved) in n for n in app.notes)
 
 
 # --- history ---------------------------------------------------------------------------------------
@@ -421,8 +378,8 @@ async def test_corpus_markup_and_escapes_are_shown_literally(tmp_path):
         assert message.answer.answered
         await pilot.pause(0.2)
         text = screen_text(app)
-        assert "[1] [red]危険[/red]な表示テスト › 表示テストとは？" in text  # heading
-        assert "[1] [red]危険[/red]な表示テスト  https://example.com/markup" in text  # source line
+        # heading line with its source link
+        assert "[1] [red]危険[/red]な表示テスト › 表示テストとは？  https://example.com/markup" in text
         assert "・表示テストとは、[bold]x[/] と" in text  # 要点 (plain text)
         assert "[link=https://evil.example]罠[/link]" in text  # passage (Markdown)
         assert "\x1b" not in text and "\x07" not in text
@@ -437,7 +394,8 @@ async def test_corpus_markup_and_escapes_are_shown_literally(tmp_path):
         await pilot.press("ctrl+t")
         await pilot.pause()
         toc = app.query_one(TocPanel)
-        assert [node.label.plain for node in toc.root.children[0].children][0] == "[red]危険[/red]な表示テスト"
+        label = [node.label.plain for node in toc.root.children[0].children][0]
+        assert label.startswith("[red]危険[/red]な表示")  # literal text, shortened with … to fit the panel
 
 
 async def test_passage_markdown_links_lists_code_and_tables(tmp_path):
@@ -567,13 +525,25 @@ def test_text_helpers_refuse_controls_and_non_web_links():
         assert not is_web_url(bad)
 
 
-def test_run_refuses_a_missing_corpus_path(tmp_path, capsys):
+def test_run_refuses_to_start_without_a_terminal(tmp_path, capsys):
+    # pytest's standard streams are not a terminal: the app must not start and write escape codes
     assert run([tmp_path / "missing"], None, history=False) == 2
-    assert "見つかりません" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "端末" in err and "k8s-assistant ask -" in err
+
+
+def test_command_without_a_terminal_exits_2_and_points_to_ask(tmp_path):
+    from conftest import run_cli
+
+    piped = run_cli(stdin="Podとは？\n".encode())  # k8s-assistant < questions.txt
+    assert piped.returncode == 2 and "k8s-assistant ask -" in piped.stderr
+    assert "\x1b" not in piped.stdout  # no escape codes written into the pipe
+    dumb = run_cli(env={"TERM": "dumb"})
+    assert dumb.returncode == 2 and "端末" in dumb.stderr
 
 
 def test_one_stylesheet_and_no_core_import_before_the_screen():
-    tui = Path(__file__).resolve().parent.parent / "assistant" / "tui"
+    tui = Path(__file__).resolve().parents[2] / "assistant" / "tui"
     assert [p.name for p in tui.rglob("*.tcss")] == ["app.tcss"]
     code = ("import sys, assistant.tui.app; "
             "print(sorted(m for m in ('assistant.engine', 'sudachipy', 'numpy', 'textual.widgets._markdown', "
