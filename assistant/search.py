@@ -301,15 +301,13 @@ def subject_of(index: SearchIndex, terms: list[str], latin: frozenset[str] | Non
 
 
 def is_near_known(index: SearchIndex, term: str) -> bool:
-    """A known word lies within two edits of this one (one edit for words under six letters, a swap of
-    neighbours for three letters): a typo, not a name the guide does not know."""
+    """A known word lies within two edits of this one (one edit for words under six letters): a typo,
+    not a name the guide does not know."""
     vocab = index.scorer.vocab
     stem = re.sub(r"(?:ing|ed|es|s)$", "", term)  # debugging → debugg, pods → pod: an English form of a known word
     if stem != term and len(stem) >= 3 and (stem in vocab or is_near_known(index, stem)):
         return True
     buckets = _vocab_by_length(id(vocab), tuple(vocab))
-    if len(term) <= 3:  # GPU is no typo of CPU, nor VPA of HPA: a short word is near only by a swap (pdo)
-        return any(_is_swap(term, w) for w in buckets.get(len(term), ()))
     limit = 2 if len(term) >= 6 else 1
     near = (w for n in range(len(term) - limit, len(term) + limit + 1) for w in buckets.get(n, ()))
     return any(_edit_distance_at_most(term, w, limit) for w in near)
