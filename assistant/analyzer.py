@@ -246,11 +246,12 @@ class Analyzer:
 # --- the question side: English wording and stray letters ------------------------------------------
 
 # English words that carry no topic ("what is a pod", "how do I see pod logs"): kept out of a
-# question's terms so that "a", "is" or "t" never match a flag or a code fragment.
+# question's terms so that "a", "is" or "t" never match a flag or a code fragment. (Not "explain":
+# kubectl explain is a command.)
 ENGLISH_FUNCTION_WORDS = frozenset("""
 a an the is are am was were be been being do does did done i you we they he she it its my your our me us
 to of in on at for with from by as and or not no what how why when where which who whom whose can could
-should would will shall may might must please tell explain about this that these those there here
+should would will shall may might must please tell about this that these those there here
 see show use using used want wanna need needs get-to let know mean means meaning
 non many much one ones some any into onto between vs versus way ways possible best good should shall
 also just really very so if then than them their theirs his her i'm i've it's what's how's that's

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .analyzer import (Analyzer, Synonyms, Token, apply_synonyms, load_concepts, load_synonyms, question_tokens,
+from .analyzer import (ENGLISH_FUNCTION_WORDS, Analyzer, Synonyms, Token, apply_synonyms, load_concepts, load_synonyms, question_tokens,
                        synonym_digest)
 from .answer import (DEFAULT_ANSWER, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer,
                      AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, asks_task, build_summary,
@@ -122,7 +122,7 @@ class Assistant:
         latin: set[str] = set()
         text = terminal_text(question[:MAX_QUESTION_CHARS])  # escape sequences are no words of a question
         english = _ENGLISH_SENTENCE.search(text) is not None
-        for token in question_tokens(self.analyzer.tokens(text, parts=True), text):
+        for token in question_tokens(self._english_words(self.analyzer.tokens(text, parts=True)), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]
             if _latin_name(token.surface) and term.isascii():  # (restart → リスタート: an English word, no name)
@@ -153,6 +153,20 @@ class Assistant:
         if corrected_any:  # a corrected word may complete a synonym (persistant volume → persistentvolume)
             out = [t.term for t in apply_synonyms([Token(t, t) for t in out], self.analyzer.synonyms)]
         return out, unknown_name, frozenset(latin)
+
+    def _english_words(self, tokens: list[Token]) -> list[Token]:
+        """Tokens with Sudachi's English compounds that hold a function word taken apart: "service in"
+        is サービスイン (a Japanese business word) to Sudachi, but in "what is a service in kubernetes"
+        it is the word service followed by in."""
+        out: list[Token] = []
+        for token in tokens:
+            words = token.surface.lower().split()
+            if len(words) > 1 and token.surface.isascii() and any(w in ENGLISH_FUNCTION_WORDS for w in words):
+                for word in words:
+                    out.extend(self.analyzer.tokens(word, parts=True))
+            else:
+                out.append(token)
+        return out
 
     def expand(self, question: str, terms: list[str]) -> list[str]:
         """Concept words the question's phrases point to (corpus/concepts.yaml), known to the index."""
