@@ -146,6 +146,41 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     assert "-t" not in _summary(answer) or question != "what is a pod"
 
 
+@pytest.mark.parametrize("question, doc_id, fact", [
+    ("replicaste を直接使わないのはなんで", "replicaset", "deployment"),  # one swap beats two edits (replicas)
+    ("pdoとは", "pod", "pod"),  # a three-letter typo, corrected by a swap
+    ("persistant volume のアクセスモードの種類", "persistent-volume", "readwriteonce"),  # corrected, then a synonym
+    ("what is a service in kubernetes", "service", "service"),  # not サービスイン, not the overview
+    ("what's a pod in kubernetes", "pod", "pod"),
+    ("how to rollback a deployment", "deployment", "kubectlrolloutundo"),
+    ("kubectl short names list", "kubectl-shortnames", "svc"),
+    ("kubectl explainの使い方", "manifest-generation", "kubectlexplain"),
+])
+def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_id, fact):
+    answer = guide.ask(question)
+    assert answer.answered and answer.hits[0].doc_id == doc_id
+    assert fact in _summary(answer)
+
+
+@pytest.mark.parametrize("question, doc_id, section, fact", [
+    ("kubectl って毎回打つのだるい", "kubectl-shortnames", "エイリアス", "aliask=kubectl"),
+    ("ログずっと流して見てたい", "logs", "リアルタイム", "-f"),
+    ("本番で動いているWebアプリを更新するときに、一度に全部のPodが落ちないようにしたいのですが、何をどう設定すればいいんでしょうか",
+     "deployment", "maxUnavailable", "maxunavailable"),
+    ("アプリのコンテナの横で、ログを集めるコンテナも一緒に動かしたい", "pod-vs-container", "サイドカー", "サイドカー"),
+    ("Podが再起動を繰り返してて、落ちる前のログが見たい", "logs", "再起動する前", "--previous"),
+])
+def test_colloquial_wishes_reach_the_section_that_solves_them(guide, question, doc_id, section, fact):
+    answer = guide.ask(question)
+    assert answer.answered and answer.hits[0].doc_id == doc_id and section in answer.hits[0].section
+    assert fact in re.sub(r"\s+", "", answer.hits[0].text.lower())
+
+
+def test_a_short_opening_sentence_is_quoted_with_the_next_one(guide):
+    # 「AKS には料金ティアが3つあります。」 introduces the answer; the 要点 goes on to the free tier.
+    assert "無料" in _summary(guide.ask("AKSってお金かかる？"))
+
+
 def test_a_topic_the_guide_only_mentions_is_not_answered_as_covered(guide):
     answer = guide.ask("ConfigMapの使い方")
     assert answer.coverage == "mention" and not answer.answered
