@@ -102,3 +102,14 @@ def test_english_function_words_and_stray_letters_never_become_terms(domain):
     assert "t" not in terms("デプロイメンt")  # a typo's stray letter cannot match the -t flag
     assert {"i", "t"} <= set(terms("kubectl exec -it の意味"))  # a written flag stays, one letter each
     assert "n" in terms("kubectl get pods -n dev")
+
+
+@pytest.mark.parametrize("name", ["synonyms.yaml", "concepts.yaml"])
+def test_vocabulary_files_name_each_entry_once(name):
+    # YAML keeps only the last of two equal keys: a second `Namespace:` line silently dropped the first's phrases.
+    import re
+    from collections import Counter
+
+    text = (default_corpus_path() / name).read_text(encoding="utf-8")
+    keys = Counter(m.group(1) for m in re.finditer(r"^([^\s#][^:\n]*):", text, re.M))
+    assert not [k for k, n in keys.items() if n > 1]
