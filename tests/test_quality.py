@@ -16,8 +16,8 @@ from conftest import DATA, DOCS, needs_docs
 
 # file: minimum figures (keys: Report attributes; recall@k as "r1", "r3")
 GUIDE_SETS = {
-    "questions.yaml": dict(r1=0.93, r3=0.97, answered=0.94, declined=0.90, section_r1=0.77, fact_summary=0.80,
-                           fact_passage=0.88, near_miss_declined=0.78),
+    "questions.yaml": dict(r1=0.93, r3=0.97, answered=0.94, declined=0.90, section_r1=0.77, fact_summary=0.81,
+                           fact_passage=0.89, near_miss_declined=0.78),
     "questions_holdout.yaml": dict(r1=0.92, r3=0.96, answered=0.92, declined=0.95),
 }
 # Held-out sets written by another session without seeing the engine (never tuned on). They arrive
