@@ -164,6 +164,10 @@ _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|�
 _COMMAND = re.compile(r"(?:^|\s|\()(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete)\s+\S"
                       r"|(?:^|\s)--?[a-z][\w-]*")
 _DEFINES = re.compile(r"とは|のこと|です。|ます。")
+# A sentence that announces what follows (「次のとおりです。」「表にまとめます。」) says nothing on its own.
+_ANNOUNCES = re.compile(r"(?:次の|以下の|下記の|下の)(?:とおり|通り|ように|よう|ような|もの|表|例|[^。、]{0,12}(?:が|を|に)"
+                        r"(?:あり|共有|使|示|書|挙|まとめ|紹介|説明|見))|表にまとめ|^.{0,16}(?:説明|紹介)します。$"
+                        r"|見てみましょう。$")
 
 
 @dataclass(frozen=True)
@@ -203,16 +207,37 @@ class AnswerSettings:
 DEFAULT_ANSWER = AnswerSettings()
 
 
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+
+
+def table_row(cells: list[str]) -> str:
+    """A table row as one readable line: 「`-o wide`: ノード名と IP も表示」 (first cell, then the rest)."""
+    cells = [re.sub(r"\*\*", "", c).strip() for c in cells]
+    cells = [c for c in cells if c and c not in ("-", "—")]
+    if len(cells) < 2:
+        return ""
+    return f"{cells[0]}: {'、'.join(cells[1:])}"
+
+
 def sentences(markdown: str) -> list[str]:
-    """Plain sentences of a passage: no code blocks, tables or headings."""
+    """Plain sentences of a passage, list items and table rows (one readable line each, without the
+    header row); no code blocks or headings."""
     out: list[str] = []
     in_fence = False
-    for line in markdown.split("\n"):
+    lines = markdown.split("\n")
+    for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith("```") or stripped.startswith("~~~"):
             in_fence = not in_fence
             continue
-        if in_fence or not stripped or stripped.startswith("|") or stripped.startswith("#"):
+        if in_fence or not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("|"):
+            header = i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1].strip())
+            if not header and not _TABLE_RULE.match(stripped):
+                row = table_row(stripped.strip("|").split("|"))
+                if 8 <= len(row) <= 220:
+                    out.append(row)
             continue
         plain = _MARKUP.sub("", stripped)
         plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)
@@ -225,9 +250,12 @@ def sentences(markdown: str) -> list[str]:
 
 def quotable(sentence: str, settings: AnswerSettings = DEFAULT_ANSWER) -> bool:
     """A sentence that stands on its own: not leaning on the one before (これ, その, また, ただし…),
-    not a fragment (too short, or a label ending in a colon)."""
+    not a fragment (too short, or a label ending in a colon), not an announcement of what follows
+    (「次のとおりです。」)."""
     text = sentence.strip()
-    if len(text) < settings.min_chars or text.endswith(("：", ":")):
+    if len(text) < settings.min_chars or text.endswith(("：", ":")) or _ANNOUNCES.search(text):
+        return False
+    if text.count("「") != text.count("」"):  # cut inside a quotation (「Namespace とは何か?」の記事)
         return False
     return not _DEPENDENT.match(text)
 

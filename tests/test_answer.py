@@ -231,3 +231,17 @@ def test_the_command_line_lists_the_mentions_with_links_and_exits_1():
     assert "→ https://" in proc.stdout and "要点" not in proc.stdout
     data = __import__("json").loads(run_cli("ask", "--json", "ConfigMapの使い方").stdout)
     assert data["coverage"] == "mention" and data["hits"]
+
+
+def test_a_list_item_or_table_row_that_states_the_fact_is_quoted_as_one_line(guide):
+    # The fact sits in a list item after the opening; the lead-in 「次のものを共有します。」 is not quoted.
+    answer = guide.ask("同じPod内のコンテナ同士はlocalhostで通信できますか？")
+    assert "localhost" in _summary(answer)
+    assert not any("次の" in line.text for line in answer.summary), answer.summary
+
+
+def test_table_rows_read_as_one_line_without_the_header():
+    from assistant.answer import sentences
+
+    table = "| 列 | 意味 |\n|---|---|\n| `READY` | 準備ができたコンテナ数 |\n| **STATUS** | Podの状態 |"
+    assert sentences(table) == ["`READY`: 準備ができたコンテナ数", "STATUS: Podの状態"]
