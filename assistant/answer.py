@@ -325,9 +325,14 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         has_command = has_command or bool(_COMMAND.search(item[2]))
     chosen.sort(key=lambda s: s[1])
     lines = [SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen]
-    if task and not has_command and len(lines) < settings.lines + 1:
+    if task and len(lines) < settings.lines + 1:
+        # A how-to shows the command that does it: the first one of the section, or, when the quoted
+        # commands hold none of the question's words, the section's command line that holds one.
+        surfaces = [surface for surface, term in first.matches if term in wanted]
+        relevant = any(_COMMAND.search(line.text) and any(s in line.text for s in surfaces) for line in lines)
         command = command_line(first.text, first.matches, wanted)
-        if command:
+        if command and (not has_command or (not relevant and any(s in command for s in surfaces))) \
+                and not _repeats(command, [line.text for line in lines]):
             lines.append(SummaryLine(command, first.rank))
     return tuple(lines)
 
