@@ -159,7 +159,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?])\s*")
 _MARKUP = re.compile(r"\*\*|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)  # not "__": __start_kubectl is a name
 # A sentence opening with one of these leans on the one before it and cannot be quoted alone.
 _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|"
-                        r"さらに|"
+                        r"さらに|表のとおり|表の通り|図のとおり|上の|前述|"
                         r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際|ほか|他に|前者|後者|上記|以下|下記)")
 _COMMAND = re.compile(r"(?:^|\s|\()(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete)\s+\S"
                       r"|(?:^|\s)--?[a-z][\w-]*")
@@ -202,6 +202,9 @@ class AnswerSettings:
     """A sentence further down its passage loses this much per position (fallback scoring)."""
     min_chars: int = 10
     """Shorter pieces are fragments, not answers."""
+    pair_chars: int = 200
+    """A sentence leaning on the one before it (「その場合は MetalLB を…」) is quoted together with that
+    sentence, when both come from one paragraph and together are at most this long."""
 
 
 DEFAULT_ANSWER = AnswerSettings()
@@ -222,7 +225,13 @@ def table_row(cells: list[str]) -> str:
 def sentences(markdown: str) -> list[str]:
     """Plain sentences of a passage, list items and table rows (one readable line each, without the
     header row); no code blocks or headings."""
-    out: list[str] = []
+    return [text for text, _line in sentence_lines(markdown)]
+
+
+def sentence_lines(markdown: str) -> list[tuple[str, int]]:
+    """``sentences`` with the number of the Markdown line each comes from (sentences of one
+    paragraph share it)."""
+    out: list[tuple[str, int]] = []
     in_fence = False
     lines = markdown.split("\n")
     for i, line in enumerate(lines):
@@ -237,14 +246,14 @@ def sentences(markdown: str) -> list[str]:
             if not header and not _TABLE_RULE.match(stripped):
                 row = table_row(stripped.strip("|").split("|"))
                 if 8 <= len(row) <= 220:
-                    out.append(row)
+                    out.append((row, i))
             continue
         plain = _MARKUP.sub("", stripped)
         plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)
         for sentence in _SENTENCE_END.split(plain):
             sentence = sentence.strip()
             if 8 <= len(sentence) <= 220:
-                out.append(sentence)
+                out.append((sentence, i))
     return out
 
 
@@ -285,9 +294,20 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     titles = [f"「{d.title}」" for d in index.docs]
     first = hits[0]
     scored: list[tuple[float, int, str, frozenset[str]]] = []
-    for position, sentence in enumerate(sentences(first.text)):
-        if not quotable(sentence, settings) or _pointer(sentence, titles):
+    units = sentence_lines(first.text)
+    leaning: dict[str, str] = {}  # a sentence that leans on the one before it, quoted with it: pair -> the one before
+    for position, (sentence, line) in enumerate(units):
+        if _pointer(sentence, titles):
             continue
+        if not quotable(sentence, settings):
+            before = units[position - 1] if position else None
+            text = f"{before[0]}{sentence}" if before else ""
+            if not (before and before[1] == line and _DEPENDENT.match(sentence) and quotable(before[0], settings)
+                    and not _pointer(before[0], titles) and len(text) <= settings.pair_chars
+                    and quotable(text.replace(sentence, "", 1) + "。", settings)):
+                continue
+            leaning[text] = before[0]
+            sentence = text
         found = frozenset(term for surface, term in first.matches if surface in sentence and term in wanted)
         value = sum(weight[t] for t in found) / total
         if position < len(settings.opening_bonus):
@@ -305,7 +325,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     if not any(item[3] for item in scored):  # no sentence holds a question word: the opening answers the heading
         return (SummaryLine(min(scored, key=lambda s: s[1])[2], first.rank),)
     # The opening answers the heading's question: quote it, then what it left out.
-    chosen = [item for item in scored if item[1] < len(settings.opening_bonus)]
+    chosen = [item for item in scored if item[1] < len(settings.opening_bonus) and item[2] not in leaning]
     short_lead = any(item[1] == 0 and len(item[2]) < settings.short_lead for item in chosen)
     chosen = [item for item in chosen if item[3] or item[1] == 0 or short_lead][: settings.opening_lines]
     covered = set().union(*(item[3] for item in chosen)) if chosen else set()
@@ -318,8 +338,12 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             continue
         adds_words = bool(item[3] - covered)
         adds_command = task and not has_command and bool(_COMMAND.search(item[2]))
-        if not (adds_words or adds_command) or _repeats(item[2], [c[2] for c in chosen]):
+        before = leaning.get(item[2])
+        others = [c[2] for c in chosen if c[2] != before]
+        if not (adds_words or adds_command) or _repeats(item[2], others):
             continue
+        if before in [c[2] for c in chosen]:  # the pair takes the place of the sentence it leans on
+            chosen = [c for c in chosen if c[2] != before]
         chosen.append(item)
         covered |= item[3]
         has_command = has_command or bool(_COMMAND.search(item[2]))

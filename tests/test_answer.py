@@ -245,3 +245,10 @@ def test_table_rows_read_as_one_line_without_the_header():
 
     table = "| 列 | 意味 |\n|---|---|\n| `READY` | 準備ができたコンテナ数 |\n| **STATUS** | Podの状態 |"
     assert sentences(table) == ["`READY`: 準備ができたコンテナ数", "STATUS: Podの状態"]
+
+
+def test_a_sentence_leaning_on_the_one_before_is_quoted_only_together_with_it(guide):
+    # 「その場合は MetalLB を導入したり…」 holds the answer but cannot stand alone.
+    answer = guide.ask("ベアメタル環境でLoadBalancerタイプのServiceを使うにはどうすればいい？")
+    assert "metallb" in _summary(answer)
+    assert not any(line.text.startswith(("その", "これ", "また")) for line in answer.summary), answer.summary
