@@ -179,7 +179,7 @@ class AnswerSettings:
     """
 
     lines: int = 3
-    """At most this many sentences are quoted; a how-to may add its command line (2 → 0.783)."""
+    """At most this many lines are quoted, a how-to's command line included (2 → 0.783)."""
     opening_lines: int = 2
     """The answering section's first sentences quoted as its answer: the corpus is answer-first (1 → 0.787)."""
     short_lead: int = 80
@@ -202,6 +202,9 @@ class AnswerSettings:
     """A sentence further down its passage loses this much per position (fallback scoring)."""
     min_chars: int = 10
     """Shorter pieces are fragments, not answers."""
+    max_chars: int = 240
+    """The quoted sentences are at most this long together (the least useful go first; the opening
+    stays), so the 要点 and the first link fit an 80x24 screen."""
     pair_chars: int = 200
     """A sentence leaning on the one before it (「その場合は MetalLB を…」) is quoted together with that
     sentence, when both come from one paragraph and together are at most this long."""
@@ -347,18 +350,37 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         chosen.append(item)
         covered |= item[3]
         has_command = has_command or bool(_COMMAND.search(item[2]))
-    chosen.sort(key=lambda s: s[1])
-    lines = [SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen]
-    if task and len(lines) < settings.lines + 1:
+    command = ""
+    if task:
         # A how-to shows the command that does it: the first one of the section, or, when the quoted
         # commands hold none of the question's words, the section's command line that holds one.
         surfaces = [surface for surface, term in first.matches if term in wanted]
-        relevant = any(_COMMAND.search(line.text) and any(s in line.text for s in surfaces) for line in lines)
+        relevant = any(_COMMAND.search(c[2]) and any(s in c[2] for s in surfaces) for c in chosen)
         command = command_line(first.text, first.matches, wanted)
-        if command and (not has_command or (not relevant and any(s in command for s in surfaces))) \
-                and not _repeats(command, [line.text for line in lines]):
-            lines.append(SummaryLine(command, first.rank))
+        if not command or not (not has_command or (not relevant and any(s in command for s in surfaces))) \
+                or _repeats(command, [c[2] for c in chosen]):
+            command = ""
+    chosen = _within(chosen, settings.max_chars - len(command), weight,
+                     settings.lines - 1 if command else settings.lines)
+    chosen.sort(key=lambda s: s[1])
+    lines = [SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen]
+    if command:
+        lines.append(SummaryLine(command, first.rank))
     return tuple(lines)
+
+
+def _within(chosen: list, max_chars: int, weight: dict[str, float], max_lines: int) -> list:
+    """The chosen sentences without the least useful ones until they fit ``max_chars`` and ``max_lines``
+    (the 要点 and the first link must fit an 80x24 screen): first the one whose question words the
+    others hold least (by IDF), then the lowest scored; the section's opening sentence always stays."""
+    chosen = list(chosen)
+    while len(chosen) > 1 and (sum(len(item[2]) for item in chosen) > max_chars or len(chosen) > max(1, max_lines)):
+        def own(item) -> float:
+            others = set().union(*(c[3] for c in chosen if c is not item))
+            return sum(weight[t] for t in item[3] - others)
+        droppable = [item for item in chosen if item[1] != min(c[1] for c in chosen)]
+        chosen.remove(min(droppable, key=lambda item: (own(item), item[0], -item[1])))
+    return chosen
 
 
 _CODE_LANGS = ("", "bash", "sh", "shell", "console", "zsh", "text")

@@ -252,3 +252,13 @@ def test_a_sentence_leaning_on_the_one_before_is_quoted_only_together_with_it(gu
     answer = guide.ask("ベアメタル環境でLoadBalancerタイプのServiceを使うにはどうすればいい？")
     assert "metallb" in _summary(answer)
     assert not any(line.text.startswith(("その", "これ", "また")) for line in answer.summary), answer.summary
+
+
+@pytest.mark.parametrize("question", ["port-forwardでローカルPCからPodにアクセスしたい", "etcdはなぜ奇数台にするの？",
+                                      "Podとコンテナの違いは何ですか？", "ログの直近100行だけ表示したい",
+                                      "PodのIPアドレスが変わるのに安定して接続するには？"])
+def test_the_summary_fits_the_first_screen(guide, question):
+    # At most 3 lines and about 240 characters, so the 要点 and the first link fit an 80x24 terminal.
+    answer = guide.ask(question)
+    assert 1 <= len(answer.summary) <= 3, answer.summary
+    assert sum(len(line.text) for line in answer.summary) <= 240 or len(answer.summary) == 1, answer.summary
