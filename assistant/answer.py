@@ -193,6 +193,11 @@ class AnswerSettings:
     (0: no change on the tuning set, whose how-to openings already name the command)."""
     definition_bonus: float = 0.15
     """Added to a sentence that reads as a statement (〜とは, 〜です) rather than a fragment (0: no change)."""
+    emphasis_bonus: float = 0.3
+    """Added to a sentence holding a bold phrase of at least ``emphasis_chars`` characters: the author's
+    point of the section (「一言でまとめると、**…**」); such a sentence may be quoted even when it adds no
+    question word."""
+    emphasis_chars: int = 12
     keep_ratio: float = 0.2
     """A further sentence (one that adds question words) is quoted only when it scores at least this share
     of the best one (0.6 → 0.799)."""
@@ -260,6 +265,23 @@ def sentence_lines(markdown: str) -> list[tuple[str, int]]:
     return out
 
 
+_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+_ITEM_MARK = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+
+
+def emphasized(markdown: str, min_chars: int) -> list[str]:
+    """Phrases the author set in bold inside a sentence (not a list item's or row's bold label), as
+    they read after markup is removed."""
+    spans = []
+    for line in markdown.split("\n"):
+        body = _ITEM_MARK.sub("", line).strip().lstrip("|").strip()
+        for match in _BOLD.finditer(body):
+            span = _MARKUP.sub("", match.group(1)).strip()
+            if match.start() > 0 and len(span) >= min_chars:
+                spans.append(span)
+    return spans
+
+
 def quotable(sentence: str, settings: AnswerSettings = DEFAULT_ANSWER) -> bool:
     """A sentence that stands on its own: not leaning on the one before (これ, その, また, ただし…),
     not a fragment (too short, or a label ending in a colon), not an announcement of what follows
@@ -298,6 +320,8 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     first = hits[0]
     scored: list[tuple[float, int, str, frozenset[str]]] = []
     units = sentence_lines(first.text)
+    # What the author set in bold is the section's point (「一言でまとめると、**…**」).
+    bold = emphasized(first.text, settings.emphasis_chars)
     leaning: dict[str, str] = {}  # a sentence that leans on the one before it, quoted with it: pair -> the one before
     for position, (sentence, line) in enumerate(units):
         if _pointer(sentence, titles):
@@ -306,8 +330,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             before = units[position - 1] if position else None
             text = f"{before[0]}{sentence}" if before else ""
             if not (before and before[1] == line and _DEPENDENT.match(sentence) and quotable(before[0], settings)
-                    and not _pointer(before[0], titles) and len(text) <= settings.pair_chars
-                    and quotable(text.replace(sentence, "", 1) + "。", settings)):
+                    and not _pointer(before[0], titles) and len(text) <= settings.pair_chars):
                 continue
             leaning[text] = before[0]
             sentence = text
@@ -319,6 +342,8 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             value += settings.command_bonus
         if _DEFINES.search(sentence):
             value += settings.definition_bonus
+        if any(span in sentence for span in bold):
+            value += settings.emphasis_bonus
         if found or position < len(settings.opening_bonus):
             scored.append((value, position, sentence, found))
     if not scored:  # the first passage's opening is code or a table: its article's other shown passages
@@ -339,7 +364,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             break
         if item in chosen or item[0] < best * settings.keep_ratio:
             continue
-        adds_words = bool(item[3] - covered)
+        adds_words = bool(item[3] - covered) or any(span in item[2] for span in bold)
         adds_command = task and not has_command and bool(_COMMAND.search(item[2]))
         before = leaning.get(item[2])
         others = [c[2] for c in chosen if c[2] != before]

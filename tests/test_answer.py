@@ -262,3 +262,15 @@ def test_the_summary_fits_the_first_screen(guide, question):
     answer = guide.ask(question)
     assert 1 <= len(answer.summary) <= 3, answer.summary
     assert sum(len(line.text) for line in answer.summary) <= 240 or len(answer.summary) == 1, answer.summary
+
+
+def test_the_point_the_author_set_in_bold_is_quoted(guide):
+    # 「一言でまとめると、**Podの数の維持はReplicaSetに任せ…**」 is the section's point, though it adds no question word.
+    assert "replicaset" in _summary(guide.ask("Deploymentとは何ですか？"))
+
+
+def test_bold_labels_of_list_items_are_not_emphasis():
+    from assistant.answer import emphasized
+
+    text = "- **クラスタ（cluster）のまとまり全体**：説明\n役割は **Podの数の維持はReplicaSetに任せる** ことです。"
+    assert emphasized(text, 12) == ["Podの数の維持はReplicaSetに任せる"]
