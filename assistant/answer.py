@@ -282,6 +282,21 @@ def emphasized(markdown: str, min_chars: int) -> list[str]:
     return spans
 
 
+# A reason given without its subject (「…ことがあるからです。」) explains the sentence before it.
+_BARE_REASON = re.compile(r"(?:から|ため)です[。！]?$")
+_DEMONSTRATIVE = re.compile(r"これ|それ|その|この|そこ|ここ")
+_REASON_SUBJECT = re.compile(r"のは|理由は|原因は|ためには|ためです。.*のは")
+
+
+def leans(sentence: str) -> bool:
+    """The sentence leans on the one before it: it opens with これ/その/また/ただし…, it is a short one
+    pointing back (「本番のデータはこれに保存します。」), or it is a bare reason (「…ことがあるからです。」)."""
+    text = sentence.strip()
+    if len(text) < 24 and _DEMONSTRATIVE.search(text):  # 「本番のデータはこれに保存します。」
+        return True
+    return bool(_DEPENDENT.match(text)) or (bool(_BARE_REASON.search(text)) and not _REASON_SUBJECT.search(text))
+
+
 def quotable(sentence: str, settings: AnswerSettings = DEFAULT_ANSWER) -> bool:
     """A sentence that stands on its own: not leaning on the one before (これ, その, また, ただし…),
     not a fragment (too short, or a label ending in a colon), not an announcement of what follows
@@ -291,7 +306,7 @@ def quotable(sentence: str, settings: AnswerSettings = DEFAULT_ANSWER) -> bool:
         return False
     if text.count("「") != text.count("」"):  # cut inside a quotation (「Namespace とは何か?」の記事)
         return False
-    return not _DEPENDENT.match(text)
+    return not leans(text)
 
 
 def _pointer(sentence: str, titles: list[str]) -> bool:
@@ -329,7 +344,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         if not quotable(sentence, settings):
             before = units[position - 1] if position else None
             text = f"{before[0]}{sentence}" if before else ""
-            if not (before and before[1] == line and _DEPENDENT.match(sentence) and quotable(before[0], settings)
+            if not (before and before[1] == line and leans(sentence) and quotable(before[0], settings)
                     and not _pointer(before[0], titles) and len(text) <= settings.pair_chars):
                 continue
             leaning[text] = before[0]

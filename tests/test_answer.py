@@ -274,3 +274,12 @@ def test_bold_labels_of_list_items_are_not_emphasis():
 
     text = "- **クラスタ（cluster）のまとまり全体**：説明\n役割は **Podの数の維持はReplicaSetに任せる** ことです。"
     assert emphasized(text, 12) == ["Podの数の維持はReplicaSetに任せる"]
+
+
+@pytest.mark.parametrize("question, alone", [
+    ("アプリが固まったら自動で再起動してほしい", "デッドロックで固まっていたり"),  # a bare reason (…からです。)
+    ("コンテナを再起動したら保存したファイルが全部なくなった", "本番のデータはこれに保存します"),  # points back
+])
+def test_a_sentence_that_explains_or_points_back_is_never_quoted_alone(guide, question, alone):
+    texts = [line.text for line in guide.ask(question).summary]
+    assert texts and not any(text.startswith(alone) for text in texts), texts
