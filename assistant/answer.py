@@ -337,6 +337,9 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     units = sentence_lines(first.text)
     # What the author set in bold is the section's point (「一言でまとめると、**…**」).
     bold = emphasized(first.text, settings.emphasis_chars)
+    # A how-to answered by a procedure: its first step's command is where to start (「1. `kubectl logs …`」).
+    first_steps = {i for i, raw in enumerate(first.text.split("\n")) if re.match(r"\s*1[.)]\s", raw)}
+    steps: set[str] = set()
     leaning: dict[str, str] = {}  # a sentence that leans on the one before it, quoted with it: pair -> the one before
     for position, (sentence, line) in enumerate(units):
         if _pointer(sentence, titles):
@@ -359,7 +362,9 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             value += settings.definition_bonus
         if any(span in sentence for span in bold):
             value += settings.emphasis_bonus
-        if found or position < len(settings.opening_bonus):
+        if task and line in first_steps and _COMMAND.search(sentence):
+            steps.add(sentence)
+        if found or position < len(settings.opening_bonus) or sentence in steps:
             scored.append((value, position, sentence, found))
     if not scored:  # the first passage's opening is code or a table: its article's other shown passages
         fallback = _fallback_summary(hits, wanted, weight, total, titles, settings)
@@ -380,7 +385,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         if item in chosen or item[0] < best * settings.keep_ratio:
             continue
         adds_words = bool(item[3] - covered) or any(span in item[2] for span in bold)
-        adds_command = task and not has_command and bool(_COMMAND.search(item[2]))
+        adds_command = task and (not has_command or item[2] in steps) and bool(_COMMAND.search(item[2]))
         before = leaning.get(item[2])
         others = [c[2] for c in chosen if c[2] != before]
         if not (adds_words or adds_command) or _repeats(item[2], others):

@@ -283,3 +283,8 @@ def test_bold_labels_of_list_items_are_not_emphasis():
 def test_a_sentence_that_explains_or_points_back_is_never_quoted_alone(guide, question, alone):
     texts = [line.text for line in guide.ask(question).summary]
     assert texts and not any(text.startswith(alone) for text in texts), texts
+
+
+def test_a_how_to_answered_by_a_procedure_quotes_its_first_step(guide):
+    # The section lists steps; step 1 is `kubectl logs <Pod名> --previous`.
+    assert "--previous" in _summary(guide.ask("CrashLoopBackOffを直したい"))
