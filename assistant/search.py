@@ -218,33 +218,32 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     if not len(candidates):
         return SearchResult(tuple(terms), (), 0.0, False)
     best_raw = float(own_scores.max())
-    order = candidates[np.argsort(-scores[candidates], kind="stable")]
-    owners = index.passage_doc[order]
-    # Per article: its best passage and (as support) its second best, found without a Python loop.
-    doc_ids, first = np.unique(owners, return_index=True)
-    best = scores[order[first]]
-    rest = np.ones(len(order), dtype=bool)
-    rest[first] = False
-    second = np.zeros(len(doc_ids))
-    if rest.any():
-        rest_docs, rest_first = np.unique(owners[rest], return_index=True)
-        second[np.searchsorted(doc_ids, rest_docs)] = scores[order[rest][rest_first]]
+    # Per article (its passages are consecutive): its best passage and (as support) its second best,
+    # without sorting every passage.
+    found = scores[candidates]
+    owners = index.passage_doc[candidates]
+    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+    ends = np.append(starts[1:], len(candidates))
+    doc_ids = owners[starts]
+    best = np.maximum.reduceat(found, starts)
+    at_best = found == np.repeat(best, ends - starts)
+    others = np.where(at_best, 0.0, found)
+    second = np.where(np.add.reduceat(at_best.astype(np.int64), starts) > 1, best, np.maximum.reduceat(others, starts))
     base = best + (settings.definition_support if definition else settings.support_weight) * second
     query = set(terms) | set(extra or ())
     weights = {t: _weight(index, t, settings) * (1.0 if t in terms else settings.expansion_weight) for t in query}
     intent = Intent(definition, task)
     own = subject if subject is not None else frozenset(t for t in terms if t in scorer.vocab)
-    docs = []
-    rerank = [int(i) for i in np.argsort(-base, kind="stable")[:settings.rerank_depth]]
+    rerank = _top(base, settings.rerank_depth)
     if overview and settings.subject_doc_boost and own:
         # The page that names the subject in its description joins the re-ranking however common the word.
         for doc_index in subject_pages(index).get(own, ()):
             at = int(np.searchsorted(doc_ids, doc_index))
             if at < len(doc_ids) and doc_ids[at] == doc_index and at not in rerank:
                 rerank.append(at)
+    scored: list[tuple[float, int, int]] = []  # (score, doc index, position in doc_ids)
     for i in rerank:
         doc_index = int(doc_ids[i])
-        mine = order[owners == doc_index][:settings.passages_per_doc]
         boost = 1.0 + settings.title_boost * _overlap(query, index.docs[doc_index].title_terms)
         if prefer is not None and index.docs[doc_index].doc_id == prefer:
             boost *= 1.0 + settings.follow_up_boost
@@ -254,12 +253,18 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
             boost *= 1.0 + settings.subject_doc_boost * (1.0 if concept else 0.5)
         if task and index.docs[doc_index].kind in ("task", "tutorial"):
             boost *= 1.0 + settings.task_boost  # "〜したい": a how-to page, when the corpus says which those are
+        scored.append((float(base[i]) * boost, doc_index, i))
+    scored.sort(key=lambda d: (-d[0], d[1]))
+    # Only the articles kept have their passages re-scored: which passage is shown does not move an article.
+    total = sum(weights.values())
+    ranked = []
+    for score, doc_index, i in scored[:depth]:
+        pids = candidates[starts[i]:ends[i]]
+        mine = pids[np.argsort(-found[starts[i]:ends[i]], kind="stable")][:settings.passages_per_doc]
         passages = sorted(((int(pid), float(scores[pid]) * passage_boost(index, query, weights, int(pid), intent,
-                                                                          settings)) for pid in mine),
+                                                                          settings, total)) for pid in mine),
                           key=lambda p: -p[1])
-        docs.append(RankedDoc(doc_index, float(base[i]) * boost, passages[0][0], tuple(passages[:5])))
-    docs.sort(key=lambda d: (-d.score, d.doc_index))
-    ranked = docs[:depth]
+        ranked.append(RankedDoc(doc_index, score, passages[0][0], tuple(passages[:5])))
     if judged is not None and judged != list(terms):
         best_raw = float(scorer.get_scores(judged).max()) if judged else 0.0
     judged = list(terms) if judged is None else judged
@@ -272,6 +277,17 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
                                                  query, latin, settings)
     return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
                         graded, about_feats, about, mentions)
+
+
+def _top(values: np.ndarray, n: int) -> list[int]:
+    """Positions of the n largest values, largest first, ties in position order: what a stable argsort
+    of ``-values`` cut to n gives, found by partitioning instead of sorting them all."""
+    if len(values) <= n:
+        return [int(i) for i in np.argsort(-values, kind="stable")]
+    negated = -values
+    kth = np.partition(negated, n - 1)[n - 1]
+    chosen = np.flatnonzero(negated <= kth)
+    return [int(i) for i in chosen[np.argsort(negated[chosen], kind="stable")][:n]]
 
 
 _NAME = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")
@@ -451,6 +467,7 @@ def bind_heading_analyzer(index: SearchIndex, analyzer) -> None:
     """Give the index the analyzer that analyzes its headings again (``own_heading_terms``)."""
     index.__dict__["_heading_analyzer"] = analyzer
     index.__dict__["_own_heading_cache"] = {}
+    index.__dict__["_heading_sets_cache"] = {}
 
 
 _HOWTO_HEADING = re.compile(r"(?:には|方法は|どうする|どう書く|どう取る|どう用意する)(?:[？?]|$)|(?:するには|には)[？?（(]")
@@ -466,29 +483,42 @@ def is_howto_heading(index: SearchIndex, pid: int) -> bool:
     return found
 
 
-def heading_match(index: SearchIndex, weights: dict[str, float], pid: int) -> float:
+def _heading_sets(index: SearchIndex, pid: int) -> tuple[frozenset[str], frozenset[str], bool]:
+    """(terms of the heading path, terms of the own heading, whether the path is empty) of a passage, as
+    sets, kept with the index: re-ranking asks for them again for every question."""
+    cache = index.__dict__.setdefault("_heading_sets_cache", {})
+    found = cache.get(pid)
+    if found is None:
+        path = index.section_terms(pid)
+        found = cache[pid] = (frozenset(path), frozenset(own_heading_terms(index, pid)), not path)
+    return found
+
+
+def heading_match(index: SearchIndex, weights: dict[str, float], pid: int, total: float | None = None) -> float:
     """How well the passage's own heading asks the question (0..1): the IDF share of the question's
-    words found in it."""
-    total = sum(weights.values())
-    own = set(own_heading_terms(index, pid))
+    words found in it. (``total``: the sum of ``weights``, when the caller has it.)"""
+    if total is None:
+        total = sum(weights.values())
+    own = _heading_sets(index, pid)[1]
     if not total or not own:
         return 0.0
     return sum(w for t, w in weights.items() if t in own) / total
 
 
 def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float], pid: int, intent: Intent,
-                  settings: SearchSettings = DEFAULT_SEARCH) -> float:
+                  settings: SearchSettings = DEFAULT_SEARCH, total: float | None = None) -> float:
     """How much better than its BM25 score a passage answers the question: its heading asks what
-    was asked, it defines what a "what is" question asks about, it opens its section."""
-    heading = index.section_terms(pid)
-    overlap = _overlap(query, heading)
+    was asked, it defines what a "what is" question asks about, it opens its section. (``total``: the
+    sum of ``weights``, when the caller has it.)"""
+    heading, own, no_heading = _heading_sets(index, pid)
+    overlap = len(query & heading) / len(query | heading) if heading else 0.0
     boost = 1.0 + settings.section_boost * overlap
     if settings.own_heading_boost:
-        boost *= 1.0 + settings.own_heading_boost * heading_match(index, weights, pid)
+        boost *= 1.0 + settings.own_heading_boost * heading_match(index, weights, pid, total)
     # A defining passage is preferred when it defines what was asked (its own heading shares a word
     # with the question), or is the article's lead: "サイドカーとは？" does not answer "Podとは？", and
     # "startup probe とは？" under "liveness probeとreadiness probeの違いは？" does not answer "liveness probeとは".
-    if intent.definition and index.defines[pid] and (not heading or set(own_heading_terms(index, pid)) & query):
+    if intent.definition and index.defines[pid] and (no_heading or own & query):
         boost *= 1.0 + settings.definition_boost
     if intent.task and settings.howto_boost and is_howto_heading(index, pid):
         boost *= 1.0 + settings.howto_boost  # "どうやって見るの" → 「…を見るには？」, not 「…はどこに保存されている？」
