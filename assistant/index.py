@@ -113,6 +113,17 @@ class SearchIndex:
     _passage_offsets: np.ndarray | None = None
 
     def _row(self, pid: int) -> dict:
+        """One passage's row of the cache file; the last few are kept, since answering reads a shown
+        passage's text and then its surfaces."""
+        rows = self.__dict__.setdefault("_recent_rows", {})
+        row = rows.get(pid)
+        if row is None:
+            if len(rows) >= 64:
+                rows.clear()
+            row = rows[pid] = self._read_row(pid)
+        return row
+
+    def _read_row(self, pid: int) -> dict:
         assert self._passage_file is not None and self._passage_offsets is not None
         start, end = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
         try:
