@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -141,11 +140,16 @@ def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
-@lru_cache(maxsize=4)
-def _vocab_by_length(vocab_key: int, words: tuple[str, ...]) -> dict[int, list[str]]:
-    buckets: dict[int, list[str]] = {}
-    for word in words:
-        buckets.setdefault(len(word), []).append(word)
+def _vocab_by_length(index: SearchIndex, variants: dict[str, str] | None = None) -> dict[int, list[str]]:
+    """The index's known words (and the variant spellings given) by length, grouped once per index."""
+    cache = index.__dict__.setdefault("_vocab_by_length", {})
+    key = None if variants is None else (id(variants), len(variants))
+    buckets = cache.get(key)
+    if buckets is None:
+        buckets = {}
+        for word in (*index.scorer.vocab, *(variants or ())):
+            buckets.setdefault(len(word), []).append(word)
+        cache[key] = buckets
     return buckets
 
 
@@ -161,12 +165,12 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
         return None
     limit = 1 if len(term) < 8 else 2
     vocab = index.scorer.vocab
-    words = tuple(vocab) + tuple(variants)
-    buckets = _vocab_by_length(id(vocab), words)
-    if len(term) == 3:
-        found = {variants.get(w, w) for w in buckets.get(3, ()) if _is_swap(term, w)}
+    if len(term) == 3:  # the two neighbour swaps, looked up (no scan of every three-letter word)
+        swaps = {term[1] + term[0] + term[2], term[0] + term[2] + term[1]} - {term}
+        found = {variants.get(w, w) for w in swaps if w in vocab or w in variants}
         found = {w for w in found if w in vocab}
         return found.pop() if len(found) == 1 else None
+    buckets = _vocab_by_length(index, variants)
     for distance in range(1, limit + 1):
         found: set[str] = set()
         for length in range(len(term) - distance, len(term) + distance + 1):
@@ -328,7 +332,7 @@ def is_near_known(index: SearchIndex, term: str) -> bool:
     stem = re.sub(r"(?:ing|ed|es|s)$", "", term)  # debugging → debugg, pods → pod: an English form of a known word
     if stem != term and len(stem) >= 3 and (stem in vocab or is_near_known(index, stem)):
         return True
-    buckets = _vocab_by_length(id(vocab), tuple(vocab))
+    buckets = _vocab_by_length(index)
     limit = 2 if len(term) >= 6 else 1
     near = (w for n in range(len(term) - limit, len(term) + limit + 1) for w in buckets.get(n, ()))
     return any(_edit_distance_at_most(term, w, limit) for w in near)
