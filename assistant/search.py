@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
 
 import numpy as np
 
@@ -101,10 +103,25 @@ FULL, MENTION, NONE = "full", "mention", "none"
 
 @dataclass(frozen=True)
 class RankedDoc:
+    """An article as ranked for a question. Its passages are re-scored only when first asked for
+    (most answers show the best passage of the first few articles only)."""
+
     doc_index: int
     score: float
-    best_passage: int
-    passages: tuple[tuple[int, float], ...]  # (pid, score), best first
+    rescore: Callable[[], list[tuple[int, float]]] = field(repr=False, compare=False)
+
+    @cached_property
+    def _ranked(self) -> list[tuple[int, float]]:
+        return self.rescore()
+
+    @property
+    def best_passage(self) -> int:
+        return self._ranked[0][0]
+
+    @property
+    def passages(self) -> tuple[tuple[int, float], ...]:
+        """(pid, score) of its best passages, best first (at most five)."""
+        return tuple(self._ranked[:5])
 
 
 @dataclass(frozen=True)
@@ -259,16 +276,20 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
             boost *= 1.0 + settings.task_boost  # "〜したい": a how-to page, when the corpus says which those are
         scored.append((float(base[i]) * boost, doc_index, i))
     scored.sort(key=lambda d: (-d[0], d[1]))
-    # Only the articles kept have their passages re-scored: which passage is shown does not move an article.
+    # Passages are re-scored only for the articles kept, when first asked for: which passage is shown
+    # does not move an article.
     total = sum(weights.values())
-    ranked = []
-    for score, doc_index, i in scored[:depth]:
-        pids = candidates[starts[i]:ends[i]]
-        mine = pids[np.argsort(-found[starts[i]:ends[i]], kind="stable")][:settings.passages_per_doc]
-        passages = sorted(((int(pid), float(scores[pid]) * passage_boost(index, query, weights, int(pid), intent,
-                                                                          settings, total)) for pid in mine),
+
+    def rescore(i: int) -> Callable[[], list[tuple[int, float]]]:
+        def passages() -> list[tuple[int, float]]:
+            pids = candidates[starts[i]:ends[i]]
+            mine = pids[np.argsort(-found[starts[i]:ends[i]], kind="stable")][:settings.passages_per_doc]
+            return sorted(((int(pid), float(scores[pid]) * passage_boost(index, query, weights, int(pid), intent,
+                                                                         settings, total)) for pid in mine),
                           key=lambda p: -p[1])
-        ranked.append(RankedDoc(doc_index, score, passages[0][0], tuple(passages[:5])))
+        return passages
+
+    ranked = [RankedDoc(doc_index, score, rescore(i)) for score, doc_index, i in scored[:depth]]
     if judged is not None and judged != list(terms):
         best_raw = float(scorer.get_scores(judged).max()) if judged else 0.0
     judged = list(terms) if judged is None else judged
