@@ -41,7 +41,7 @@ from .corpus import Corpus, Problem, fingerprint_files, read_fingerprint
 from .index import CacheDamaged, DocInfo, IndexSettings, IndexStats, SearchIndex
 from .paths import default_cache_dir
 
-INDEX_FORMAT = "12"  # 12: passage ids stored as int64, numpy's index type (scoring never converts them)
+INDEX_FORMAT = "13"  # 13: each passage's own heading analyzed (own_headings.json); 12: passage ids as int64
 KEEP_CACHES = 12  # index folders kept, least recently used removed first
 STALE_SECONDS = 3600  # a temporary older than this is removed even if its pid is alive (pid reuse)
 FULL_CHECK_BYTES = 1024 * 1024  # files up to this size are checked whole, larger ones sampled
@@ -221,6 +221,7 @@ def _write_files(index: SearchIndex, tmp: Path, settings: IndexSettings) -> None
     _write_json(tmp / "concepts.json", [[list(phrases), list(terms)] for phrases, terms in index.concepts.entries])
     _write_json(tmp / "synonyms.json", synonyms_to_json(index.synonyms))
     _write_json(tmp / "sections.json", [" ".join(index.section_terms(pid)) for pid in range(index.n_passages)])
+    _write_json(tmp / "own_headings.json", [list(index.own_heading(pid) or ()) for pid in range(index.n_passages)])
     _write_json(tmp / "vocab.json", list(index.scorer.vocab))
     files = {p.name: file_checksum(p) for p in sorted(tmp.iterdir())}
     meta = {
@@ -307,7 +308,8 @@ def load_index(folder: Path) -> SearchIndex:
         concepts = Concepts([(tuple(p), tuple(t)) for p, t in json.loads((folder / "concepts.json").read_bytes())])
         return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], arrays["opens"], scorer, stats, problems,
                            synonyms, concepts, list(meta["notices"]),
-                           _section_file=folder / "sections.json", _passage_file=folder / "passages.jsonl",
+                           _section_file=folder / "sections.json", _own_heading_file=folder / "own_headings.json",
+                           _passage_file=folder / "passages.jsonl",
                            _passage_offsets=arrays["passage_offsets"])
     except (CacheDamaged, CacheUnusable):
         raise

@@ -107,6 +107,8 @@ class SearchIndex:
     notices: list[str] = field(default_factory=list)  # said on every open (e.g. an unusable synonym file)
     _section_terms: list[tuple[str, ...]] | None = None
     _section_file: Path | None = None
+    _own_headings: list[tuple[str, ...]] | None = None
+    _own_heading_file: Path | None = None
     _passages: list[Passage] | None = None
     _surfaces: list[dict[str, str]] | None = None
     _passage_file: Path | None = None
@@ -158,6 +160,15 @@ class SearchIndex:
             self._section_terms = [tuple(s.split(" ")) if s else () for s in
                                    json.loads(self._section_file.read_text("utf-8"))]
         return self._section_terms[pid]
+
+    def own_heading(self, pid: int) -> tuple[str, ...] | None:
+        """Distinct terms of a passage's own (last) heading, analyzed when the index was built (read
+        from the cache on first use); None for an index that does not have them."""
+        if self._own_headings is None:
+            if self._own_heading_file is None:
+                return None
+            self._own_headings = [tuple(t) for t in json.loads(self._own_heading_file.read_bytes())]
+        return self._own_headings[pid]
 
     def doc_passages(self, doc_index: int) -> list[Passage]:
         """All passages of one document, in reading order."""
@@ -235,8 +246,13 @@ def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, childr
     defines = np.asarray([_is_definition_heading(p.section) for p in passages], dtype=np.int8)
     opens = np.asarray([i == 0 or passages[i - 1].section != p.section or passages[i - 1].doc_id != p.doc_id
                         for i, p in enumerate(passages)], dtype=np.int8)
+    # Each passage's own heading, analyzed once per distinct heading here rather than on first use
+    # when asking (re-ranking asks for it; search.own_heading_terms).
+    lasts = [p.section.split(SECTION_SEPARATOR)[-1] for p in passages]
+    own = {h: tuple(dict.fromkeys(analyzer.terms(h))) if h else () for h in dict.fromkeys(lasts)}
     return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, scorer, stats, list(corpus.problems),
-                       _section_terms=section_terms, _passages=passages, _surfaces=surfaces)
+                       _section_terms=section_terms, _passages=passages, _surfaces=surfaces,
+                       _own_headings=[own[h] for h in lasts])
 
 
 _DEFINITION = re.compile(r"とは|って何|ってなに|何ですか|なんですか|是什么|what is", re.I)

@@ -444,13 +444,16 @@ def own_heading_terms(index: SearchIndex, pid: int) -> tuple[str, ...]:
     The index keeps each passage's heading path as one list of distinct terms, so a sub-section
     that repeats its parent's words (「ConfigMap と Secret の YAML を生成するには？」 under 「Service・
     ConfigMap・Secret… の YAML も自動生成できる？」) cannot be told apart by them: its own heading is
-    analyzed again (with the analyzer ``bind_heading_analyzer`` gave the index)."""
+    analyzed again (when the index is built, ``SearchIndex.own_heading``; for an index without them, here
+    with the analyzer ``bind_heading_analyzer`` gave the index)."""
     cache = index.__dict__.setdefault("_own_heading_cache", {})
     found = cache.get(pid)
     if found is None:
         analyzer = index.__dict__.get("_heading_analyzer")
         if analyzer is None:
             found = index.section_terms(pid)
+        elif (stored := index.own_heading(pid)) is not None:  # analyzed when the index was built
+            found = stored
         else:
             heading = index.passage(pid).section.split(SECTION_SEPARATOR)[-1]
             found = tuple(dict.fromkeys(analyzer.terms(heading))) if heading else ()
