@@ -41,7 +41,7 @@ from .corpus import Corpus, Problem, fingerprint_files, read_fingerprint
 from .index import CacheDamaged, DocInfo, IndexSettings, IndexStats, SearchIndex
 from .paths import default_cache_dir
 
-INDEX_FORMAT = "13"  # 13: each passage's own heading analyzed (own_headings.json); 12: passage ids as int64
+INDEX_FORMAT = "13"  # 13: each passage's own heading analyzed (own_headings.json) and how-to flag (howto.npy); 12: passage ids as int64
 KEEP_CACHES = 12  # index folders kept, least recently used removed first
 STALE_SECONDS = 3600  # a temporary older than this is removed even if its pid is alive (pid reuse)
 FULL_CHECK_BYTES = 1024 * 1024  # files up to this size are checked whole, larger ones sampled
@@ -57,7 +57,7 @@ NOT_SAVED = "索引をキャッシュ {root} に保存できません（{reason}
 NOT_READABLE = "索引キャッシュ {root} を読めません（{reason}）。今回はメモリ上の索引で答えます。"
 CHANGED = "索引の作成中にコーパスのファイルが変わったため、この索引はキャッシュに保存しません（次回作り直します）。"
 
-_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines", "opens", "passage_offsets")
+_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines", "opens", "howto", "passage_offsets")
 
 
 class CacheUnusable(Exception):
@@ -211,6 +211,7 @@ def _write_files(index: SearchIndex, tmp: Path, settings: IndexSettings) -> None
         "offsets": index.scorer.offsets, "passage_ids": index.scorer.passage_ids,
         "impacts": index.scorer.impacts, "idf": index.scorer.idf,
         "passage_doc": index.passage_doc, "defines": index.defines, "opens": index.opens,
+        "howto": index.howto if index.howto is not None else np.zeros(0, dtype=np.int8),
         "passage_offsets": np.asarray(offsets, dtype=np.int64),
     }
     for name, array in arrays.items():
@@ -294,6 +295,7 @@ def load_index(folder: Path) -> SearchIndex:
         ok = (len(arrays["offsets"]) == len(vocab_list) + 1 == len(arrays["idf"]) + 1
               and len(arrays["passage_ids"]) == len(arrays["impacts"]) == int(arrays["offsets"][-1])
               and len(arrays["passage_doc"]) == n == len(arrays["defines"]) == len(arrays["opens"])
+              and len(arrays["howto"]) in (0, n)
               and len(arrays["passage_offsets"]) == n + 1
               and (folder / "passages.jsonl").stat().st_size == int(arrays["passage_offsets"][-1]))
         if not ok:
@@ -309,7 +311,7 @@ def load_index(folder: Path) -> SearchIndex:
         return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], arrays["opens"], scorer, stats, problems,
                            synonyms, concepts, list(meta["notices"]),
                            _section_file=folder / "sections.json", _own_heading_file=folder / "own_headings.json",
-                           _passage_file=folder / "passages.jsonl",
+                           _passage_file=folder / "passages.jsonl", howto=arrays["howto"] if len(arrays["howto"]) else None,
                            _passage_offsets=arrays["passage_offsets"])
     except (CacheDamaged, CacheUnusable):
         raise

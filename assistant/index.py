@@ -108,6 +108,7 @@ class SearchIndex:
     _section_terms: list[tuple[str, ...]] | None = None
     _section_file: Path | None = None
     _own_headings: list[tuple[str, ...]] | None = None
+    howto: np.ndarray | None = None  # int8: 1 where the passage's own heading asks how (「…するには？」)
     _own_heading_file: Path | None = None
     _passages: list[Passage] | None = None
     _surfaces: list[dict[str, str]] | None = None
@@ -250,12 +251,17 @@ def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, childr
     # when asking (re-ranking asks for it; search.own_heading_terms).
     lasts = [p.section.split(SECTION_SEPARATOR)[-1] for p in passages]
     own = {h: tuple(dict.fromkeys(analyzer.terms(h))) if h else () for h in dict.fromkeys(lasts)}
+    howto = np.asarray([bool(HOWTO_HEADING.search(h.strip())) for h in lasts], dtype=np.int8)
     return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, scorer, stats, list(corpus.problems),
                        _section_terms=section_terms, _passages=passages, _surfaces=surfaces,
-                       _own_headings=[own[h] for h in lasts])
+                       _own_headings=[own[h] for h in lasts], howto=howto)
 
 
 _DEFINITION = re.compile(r"とは|って何|ってなに|何ですか|なんですか|是什么|what is", re.I)
+
+
+HOWTO_HEADING = re.compile(r"(?:には|方法は|どうする|どう書く|どう取る|どう用意する)(?:[？?]|$)|(?:するには|には)[？?（(]")
+"""A heading that asks how to do something (「…を見るには？」, 「…の方法は？」)."""
 
 
 def _is_definition_heading(section: str) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 
 from .bm25 import K1
 from .chunking import SECTION_SEPARATOR
-from .index import SearchIndex
+from .index import HOWTO_HEADING, SearchIndex
 
 @dataclass(frozen=True)
 class SearchSettings:
@@ -498,16 +498,17 @@ def bind_heading_analyzer(index: SearchIndex, analyzer) -> None:
     index.__dict__["_heading_sets_cache"] = {}
 
 
-_HOWTO_HEADING = re.compile(r"(?:には|方法は|どうする|どう書く|どう取る|どう用意する)(?:[？?]|$)|(?:するには|には)[？?（(]")
 
 
 def is_howto_heading(index: SearchIndex, pid: int) -> bool:
     """The passage's own heading asks how to do something (「…を見るには？」, 「…の方法は？」)."""
+    if index.howto is not None:  # found when the index was built
+        return bool(index.howto[pid])
     cache = index.__dict__.setdefault("_howto_cache", {})
     found = cache.get(pid)
     if found is None:
         heading = index.passage(pid).section.split(SECTION_SEPARATOR)[-1].strip()
-        found = cache[pid] = bool(_HOWTO_HEADING.search(heading))
+        found = cache[pid] = bool(HOWTO_HEADING.search(heading))
     return found
 
 
