@@ -440,9 +440,23 @@ class Concepts:
         if last is not None and last[0] == question:
             return last[1]
         text = normalize_text(question)
-        found = tuple((i, p) for i, (phrases, _) in enumerate(self.entries) for p in phrases if _contains(text, p))
+        by_first = self._by_first()
+        # Only the phrases whose first character the question holds can be in it.
+        maybe = sorted(c for ch in {"", *text} for c in by_first.get(ch, ()))
+        found = tuple((i, p) for i, _, p in maybe if _contains(text, p))
         self.__dict__["_last"] = (question, found)
         return found
+
+    def _by_first(self) -> dict[str, list[tuple[int, int, str]]]:
+        """(entry number, phrase number, phrase) by the phrase's first character, made once."""
+        table = self.__dict__.get("_by_first_table")
+        if table is None:
+            table = {}
+            for i, (phrases, _) in enumerate(self.entries):
+                for j, p in enumerate(phrases):
+                    table.setdefault(p[:1], []).append((i, j, p))
+            self.__dict__["_by_first_table"] = table
+        return table
 
 
 def _contains(text: str, phrase: str) -> bool:
