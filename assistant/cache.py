@@ -288,7 +288,9 @@ def load_index(folder: Path) -> SearchIndex:
         for name, checksum in expected.items():
             if file_checksum(folder / name) != checksum:
                 raise CacheDamaged(f"{name} の中身が記録と違います")
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+        # Plain ndarray views of the memory maps: indexing a np.memmap costs a subclass object each time.
+        arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+                  for name in _ARRAYS}
         vocab_list = json.loads((folder / "vocab.json").read_bytes())
         n = int(meta["n_passages"])
         docs = [DocInfo(**{**d, "title_terms": tuple(d.get("title_terms", ()))}) for d in meta["docs"]]
