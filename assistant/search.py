@@ -265,7 +265,8 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     scored: list[tuple[float, int, int]] = []  # (score, doc index, position in doc_ids)
     for i in rerank:
         doc_index = int(doc_ids[i])
-        boost = 1.0 + settings.title_boost * _overlap(query, index.docs[doc_index].title_terms)
+        title = _title_set(index, doc_index)  # Jaccard overlap of the question and the title
+        boost = 1.0 + settings.title_boost * (len(query & title) / len(query | title) if title else 0.0)
         if prefer is not None and index.docs[doc_index].doc_id == prefer:
             boost *= 1.0 + settings.follow_up_boost
         if overview and settings.subject_doc_boost and own and description_subject(index, doc_index) == own:
@@ -540,7 +541,7 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     was asked, it defines what a "what is" question asks about, it opens its section. (``total``: the
     sum of ``weights``, when the caller has it.)"""
     heading, own, no_heading = _heading_sets(index, pid)
-    overlap = len(query & heading) / len(query | heading) if heading else 0.0
+    overlap = len(query & heading) / len(query | heading) if heading else 0.0  # Jaccard
     boost = 1.0 + settings.section_boost * overlap
     if settings.own_heading_boost:
         boost *= 1.0 + settings.own_heading_boost * heading_match(index, weights, pid, total)
@@ -556,12 +557,12 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     return boost
 
 
-def _overlap(query: set[str], terms: tuple[str, ...]) -> float:
-    """Jaccard overlap of the question's terms and a title's or heading's terms."""
-    if not terms:
-        return 0.0
-    heading = set(terms)
-    return len(query & heading) / len(query | heading)
+def _title_set(index: SearchIndex, doc_index: int) -> frozenset[str]:
+    """An article's title terms as a set, kept with the index (re-ranking asks for some 30 per question)."""
+    sets = index.__dict__.get("_title_sets")
+    if sets is None:
+        sets = index.__dict__["_title_sets"] = [frozenset(d.title_terms) for d in index.docs]
+    return sets[doc_index]
 
 
 def _weight(index: SearchIndex, term: str, settings: SearchSettings = DEFAULT_SEARCH) -> float:
