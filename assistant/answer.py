@@ -360,7 +360,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     wanted = set(terms) | set(extra or ())
     if not wanted or not hits:
         return ()
-    weight = {t: index.scorer.term_idf(t) * (1.0 if t in terms else 0.5) for t in wanted}
+    weight = {t: index.postings.term_idf(t) * (1.0 if t in terms else 0.5) for t in wanted}
     total = sum(weight.values()) or 1.0
     titles = title_pointers(index)
     first = hits[0]

@@ -208,8 +208,8 @@ def _write_files(index: SearchIndex, tmp: Path, settings: IndexSettings) -> None
             handle.write(line)
             offsets.append(offsets[-1] + len(line))
     arrays = {
-        "offsets": index.scorer.offsets, "passage_ids": index.scorer.passage_ids,
-        "impacts": index.scorer.impacts, "idf": index.scorer.idf,
+        "offsets": index.postings.offsets, "passage_ids": index.postings.passage_ids,
+        "impacts": index.postings.impacts, "idf": index.postings.idf,
         "passage_doc": index.passage_doc, "defines": index.defines, "opens": index.opens,
         "howto": index.howto if index.howto is not None else np.zeros(0, dtype=np.int8),
         "passage_offsets": np.asarray(offsets, dtype=np.int64),
@@ -223,7 +223,7 @@ def _write_files(index: SearchIndex, tmp: Path, settings: IndexSettings) -> None
     _write_json(tmp / "synonyms.json", synonyms_to_json(index.synonyms))
     _write_json(tmp / "sections.json", [" ".join(index.section_terms(pid)) for pid in range(index.n_passages)])
     _write_json(tmp / "own_headings.json", [list(index.own_heading(pid) or ()) for pid in range(index.n_passages)])
-    _write_json(tmp / "vocab.json", list(index.scorer.vocab))
+    _write_json(tmp / "vocab.json", list(index.postings.vocab))
     files = {p.name: file_checksum(p) for p in sorted(tmp.iterdir())}
     meta = {
         "format": INDEX_FORMAT, "version": __version__, "settings": asdict(settings),
@@ -302,7 +302,7 @@ def load_index(folder: Path) -> SearchIndex:
               and (folder / "passages.jsonl").stat().st_size == int(arrays["passage_offsets"][-1]))
         if not ok:
             raise CacheDamaged("配列の大きさが合いません")
-        scorer = ImpactIndex({t: i for i, t in enumerate(vocab_list)}, arrays["offsets"],
+        postings = ImpactIndex({t: i for i, t in enumerate(vocab_list)}, arrays["offsets"],
                              arrays["passage_ids"], arrays["impacts"], arrays["idf"], n)
         stats = IndexStats(**meta["stats"])
         stats.cache_path, stats.from_cache = str(folder), True
@@ -310,7 +310,7 @@ def load_index(folder: Path) -> SearchIndex:
         synonyms = synonyms_from_json(json.loads((folder / "synonyms.json").read_bytes()),
                                       str(meta["synonyms_digest"]))
         concepts = Concepts([(tuple(p), tuple(t)) for p, t in json.loads((folder / "concepts.json").read_bytes())])
-        return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], arrays["opens"], scorer, stats, problems,
+        return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], arrays["opens"], postings, stats, problems,
                            synonyms, concepts, list(meta["notices"]),
                            _section_file=folder / "sections.json", _own_heading_file=folder / "own_headings.json",
                            _passage_file=folder / "passages.jsonl", howto=arrays["howto"] if len(arrays["howto"]) else None,

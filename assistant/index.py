@@ -94,7 +94,7 @@ class SearchIndex:
     passage_doc: np.ndarray  # int32: passage -> document index
     defines: np.ndarray  # int8: 1 where the passage's own heading asks "what is" (とは, 何ですか)
     opens: np.ndarray  # int8: 1 where the passage is the first piece of its section
-    scorer: ImpactIndex
+    postings: ImpactIndex
     stats: IndexStats
     problems: list[Problem] = field(default_factory=list)
     synonyms: Synonyms = field(default_factory=Synonyms)
@@ -173,7 +173,7 @@ class SearchIndex:
 
     @property
     def n_passages(self) -> int:
-        return int(self.scorer.n_passages)
+        return int(self.postings.n_passages)
 
 
 # --- building --------------------------------------------------------------------------------------
@@ -237,7 +237,7 @@ def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, childr
         corpus_terms.append(body + title * settings.title_weight + section * settings.section_weight)
         section_terms.append(tuple(dict.fromkeys(t for t in section if " " not in t)))
         surfaces.append(body_surfaces)
-    scorer = build_impact_index(corpus_terms)
+    postings = build_impact_index(corpus_terms)
     stats = IndexStats(len(docs), len(passages), sum(len(t) for t in corpus_terms),
                        time.perf_counter() - started)
     defines = np.asarray([_is_definition_heading(p.section) for p in passages], dtype=np.int8)
@@ -248,7 +248,7 @@ def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, childr
     lasts = [p.section.split(SECTION_SEPARATOR)[-1] for p in passages]
     own = {h: tuple(dict.fromkeys(analyzer.terms(h))) if h else () for h in dict.fromkeys(lasts)}
     howto = np.asarray([bool(HOWTO_HEADING.search(h.strip())) for h in lasts], dtype=np.int8)
-    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, scorer, stats, list(corpus.problems),
+    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, postings, stats, list(corpus.problems),
                        _section_terms=section_terms, _passages=passages, _surfaces=surfaces,
                        _own_headings=[own[h] for h in lasts], howto=howto)
 

@@ -164,7 +164,7 @@ def _vocab_by_length(index: SearchIndex, variants: dict[str, str] | None = None)
     buckets = cache.get(key)
     if buckets is None:
         buckets = {}
-        for word in (*index.scorer.vocab, *(variants or ())):
+        for word in (*index.postings.vocab, *(variants or ())):
             buckets.setdefault(len(word), []).append(word)
         cache[key] = buckets
     return buckets
@@ -181,7 +181,7 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
     if len(term) < 3:
         return None
     limit = 1 if len(term) < 8 else 2
-    vocab = index.scorer.vocab
+    vocab = index.postings.vocab
     if len(term) == 3:  # the two neighbour swaps, looked up (no scan of every three-letter word)
         swaps = {term[1] + term[0] + term[2], term[0] + term[2] + term[1]} - {term}
         found = {variants.get(w, w) for w in swaps if w in vocab or w in variants}
@@ -227,13 +227,13 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     in Latin letters (names, for telling "about it" from "mentions it"). ``judged`` are the terms whether
     the corpus covers the question is judged on (default ``terms``): a learner phrase that points to a
     concept (毎回打つのだるい → alias) is judged by the concept's word, not by its everyday words."""
-    scorer = index.scorer
-    own_scores = scorer.get_scores(terms)
+    postings = index.postings
+    own_scores = postings.get_scores(terms)
     scores = own_scores
     if extra:
         scores = own_scores.copy()
         for term in extra:
-            ids, contributions = scorer.postings(term)
+            ids, contributions = postings.term_postings(term)
             scores[ids] += settings.expansion_weight * contributions
     candidates = np.flatnonzero(scores > 0)
     if not len(candidates):
@@ -254,7 +254,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     query = set(terms) | set(extra or ())
     weights = {t: _weight(index, t, settings) * (1.0 if t in terms else settings.expansion_weight) for t in query}
     intent = Intent(definition, task)
-    own = subject if subject is not None else frozenset(t for t in terms if t in scorer.vocab)
+    own = subject if subject is not None else frozenset(t for t in terms if t in postings.vocab)
     rerank = _top(base, settings.rerank_depth)
     if overview and settings.subject_doc_boost and own:
         # The page that names the subject in its description joins the re-ranking however common the word.
@@ -292,11 +292,11 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
 
     ranked = [RankedDoc(doc_index, score, rescore(i)) for score, doc_index, i in scored[:depth]]
     if judged is not None and judged != list(terms):
-        best_raw = float(scorer.get_scores(judged).max()) if judged else 0.0
+        best_raw = float(postings.get_scores(judged).max()) if judged else 0.0
     judged = list(terms) if judged is None else judged
     coverage = _coverage(index, judged, ranked[0].doc_index, settings) if judged else 0.0
     ideal = sum(_weight(index, t, settings) for t in judged) * (K1 + 1)
-    unknown = sum(1 for t in judged if t not in scorer.vocab) / len(judged) if judged else 1.0
+    unknown = sum(1 for t in judged if t not in postings.vocab) / len(judged) if judged else 1.0
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
     probability = answer_probability(features, settings)
     graded, about, about_feats, mentions = grade(index, terms, tuple(ranked), probability, scores, unknown_name,
@@ -341,16 +341,16 @@ def subject_of(index: SearchIndex, terms: list[str], latin: frozenset[str] | Non
     that some heading of the corpus uses (サイドカー); everyday loanwords (アプリ, リリース) are not.
     Without ``latin`` (the terms written in Latin letters), every Latin or katakana term counts."""
     headings = _heading_vocabulary(index)
-    names = [t for t in dict.fromkeys(terms) if t in index.scorer.vocab and _NAME.match(t) and t not in _DOMAIN
-             and len(index.scorer.postings(t)[0]) <= settings.subject_max_passages
+    names = [t for t in dict.fromkeys(terms) if t in index.postings.vocab and _NAME.match(t) and t not in _DOMAIN
+             and len(index.postings.term_postings(t)[0]) <= settings.subject_max_passages
              and (latin is None or t in latin or t in headings)]
-    return max(names, key=index.scorer.term_idf) if names else None
+    return max(names, key=index.postings.term_idf) if names else None
 
 
 def is_near_known(index: SearchIndex, term: str) -> bool:
     """A known word lies within two edits of this one (one edit for words under six letters): a typo,
     not a name the guide does not know."""
-    vocab = index.scorer.vocab
+    vocab = index.postings.vocab
     stem = re.sub(r"(?:ing|ed|es|s)$", "", term)  # debugging → debugg, pods → pod: an English form of a known word
     if stem != term and len(stem) >= 3 and (stem in vocab or is_near_known(index, stem)):
         return True
@@ -384,15 +384,15 @@ def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, 
         in_heading = float(subject in _heading_vocabulary(index))
         here = float(subject in path)
         count = min(_count(passage.text, index.surfaces(best), subject), 3) / 3
-        spread = math.log(len(index.scorer.postings(subject)[0]) + 1) / math.log(settings.subject_max_passages + 1)
+        spread = math.log(len(index.postings.term_postings(subject)[0]) + 1) / math.log(settings.subject_max_passages + 1)
     # A question of one topic word ("ConfigMapの使い方") asks about that thing as a whole: the heading
     # that answers it is mostly about it, not about generating its YAML.
-    own = [t for t in dict.fromkeys(terms) if t in index.scorer.vocab]
+    own = [t for t in dict.fromkeys(terms) if t in index.postings.vocab]
     focus = 1.0
     heading_terms = set(own_heading_terms(index, best))
     if len(own) == 1 and heading_terms and description_subject(index, docs[0].doc_index) != frozenset(own):
         # (a page whose description opens by naming the word is about it, whatever the section)
-        idf = {t: index.scorer.term_idf(t) for t in heading_terms}
+        idf = {t: index.postings.term_idf(t) for t in heading_terms}
         focus = sum(w for t, w in idf.items() if t in (query or set(terms))) / sum(idf.values())
     return (confidence, in_heading, count, spread, heading, float(unknown_name), focus, here), subject
 
@@ -410,7 +410,7 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
         return NONE, 0.0, (), ()
     features, subject = about_features(index, terms, docs, confidence, unknown_name, query, latin, settings)
     focused = features[6] >= settings.min_focus
-    rare = subject is not None and len(index.scorer.postings(subject)[0]) <= settings.mention_max_passages
+    rare = subject is not None and len(index.postings.term_postings(subject)[0]) <= settings.mention_max_passages
     passing = rare and features[1] == 0 and features[7] == 0 and features[2] <= 1 / 3 \
         and features[4] < settings.answering_heading
     about = 0.0 if passing or unknown_name or not focused else 1.0
@@ -419,7 +419,7 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
     if subject is None or unknown_name or confidence < settings.mention_min:
         # Nothing named, a name the guide never uses (Terraform), or too little in common: not in the guide.
         return NONE, about, features, ()
-    ids, _ = index.scorer.postings(subject)
+    ids, _ = index.postings.term_postings(subject)
     mentions = tuple((int(p), float(scores[p])) for p in sorted(ids, key=lambda p: -scores[p]))
     return MENTION, about, features, mentions
 
@@ -567,8 +567,8 @@ def _title_set(index: SearchIndex, doc_index: int) -> frozenset[str]:
 
 def _weight(index: SearchIndex, term: str, settings: SearchSettings = DEFAULT_SEARCH) -> float:
     """A term's IDF; an unknown word gets ``unknown_weight`` times the IDF of a word found nowhere."""
-    idf = index.scorer.term_idf(term)
-    return idf if term in index.scorer.vocab else settings.unknown_weight * idf
+    idf = index.postings.term_idf(term)
+    return idf if term in index.postings.vocab else settings.unknown_weight * idf
 
 
 def _coverage(index: SearchIndex, terms: list[str], doc_index: int, settings: SearchSettings = DEFAULT_SEARCH) -> float:
@@ -579,7 +579,7 @@ def _coverage(index: SearchIndex, terms: list[str], doc_index: int, settings: Se
     for term in set(terms):
         idf = _weight(index, term, settings)
         total += idf
-        ids, _ = index.scorer.postings(term)
+        ids, _ = index.postings.term_postings(term)
         if len(ids):
             at = int(np.searchsorted(ids, lo))
             if at < len(ids) and ids[at] < hi:
