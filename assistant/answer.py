@@ -8,6 +8,7 @@ not cover the question, and keeps the little state that follow-up questions need
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -523,14 +524,20 @@ def matching_words(text: str, surfaces: dict[str, str], terms: list[str]) -> tup
     for surface, term in surfaces.items():
         if term not in wanted:
             continue
-        pattern = re.escape(surface)
-        if surface.isascii():  # "ns" is a word, not the end of "DNS"
-            if len(surface) >= 6 and surface.isalpha():  # a synonym of several words lost its spaces: "startup probe"
-                pattern = r"\s?".join(re.escape(c) for c in surface)
-            pattern = rf"(?<![A-Za-z0-9_-]){pattern}(?![A-Za-z0-9_])"
-        for match in re.finditer(pattern, text, re.IGNORECASE):
+        for match in _surface_pattern(surface).finditer(text):
             found.setdefault(match.group(0), term)
     return tuple(sorted(found.items(), key=lambda m: -len(m[0])))
+
+
+@functools.lru_cache(maxsize=8192)
+def _surface_pattern(surface: str) -> re.Pattern[str]:
+    """How a passage word is found again in its text (compiled once: re's own cache holds only 512)."""
+    pattern = re.escape(surface)
+    if surface.isascii():  # "ns" is a word, not the end of "DNS"
+        if len(surface) >= 6 and surface.isalpha():  # a synonym of several words lost its spaces: "startup probe"
+            pattern = r"\s?".join(re.escape(c) for c in surface)
+        pattern = rf"(?<![A-Za-z0-9_-]){pattern}(?![A-Za-z0-9_])"
+    return re.compile(pattern, re.IGNORECASE)
 
 
 _CODE_SPLIT = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`|\*\*[^\n]*?\*\*)", re.S)  # code and text already bold

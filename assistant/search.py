@@ -194,6 +194,8 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
             for word in buckets.get(length, ()):
                 if word[0] != term[0] and word[-1] != term[-1]:
                     continue
+                if sum(c not in word for c in term) > distance:  # each missing letter costs an edit
+                    continue
                 if _edit_distance_at_most(term, word, distance):
                     found.add(variants.get(word, word))
         found = {w for w in found if w in vocab}
@@ -357,7 +359,9 @@ def is_near_known(index: SearchIndex, term: str) -> bool:
     buckets = _vocab_by_length(index)
     limit = 2 if len(term) >= 6 else 1
     near = (w for n in range(len(term) - limit, len(term) + limit + 1) for w in buckets.get(n, ()))
-    return any(_edit_distance_at_most(term, w, limit) for w in near)
+    # Each letter of the term that a word lacks costs at least one edit: a cheap, exact pre-check.
+    return any(_edit_distance_at_most(term, w, limit) for w in near
+               if sum(c not in w for c in term) <= limit)
 
 
 def _count(text: str, surfaces: dict[str, str], term: str) -> int:
