@@ -18,7 +18,6 @@ from pathlib import Path
 ANALYZER_VERSION = "3"  # 3: synonym spellings from three letters (pdo → pod)
 _OOV_WORD_IDS = 0xF000_0000  # word ids from here on are unknown words: one id per part of speech, not per word
 CHUNK_BYTES = 40_000  # stay well below Sudachi's limit
-SUB_UNITS = False  # index the short units of compounds too (multi-granularity)
 
 STOP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "接続詞", "感動詞", "代名詞", "副詞", "連体詞"})
 # Normalized forms that carry no topic: light verbs and question scaffolding (教えて, 方法, 何ですか).
@@ -151,7 +150,7 @@ class Analyzer:
     @property
     def settings(self) -> str:
         """Everything that changes the terms produced: part of the index cache key."""
-        return "|".join([ANALYZER_VERSION, "C+A" if SUB_UNITS else "C", _sudachi_id(), ",".join(sorted(STOP_POS)),
+        return "|".join([ANALYZER_VERSION, "C", _sudachi_id(), ",".join(sorted(STOP_POS)),
                          hashlib.sha256("\n".join(sorted(STOP_WORDS)).encode()).hexdigest()[:16],
                          self.synonyms.digest])
 
@@ -200,15 +199,12 @@ class Analyzer:
         Equal to ``terms(text)`` and ``{t.surface: t.term for t in tokens(text) if t.surface.strip()}``,
         without building a Token per word.
         """
-        if SUB_UNITS:
-            tokens = self.tokens(text)
-            return terms_of(tokens), {t.surface: t.term for t in tokens if t.surface.strip()}
         terms, surfaces = _synonyms_on_lists(*self._content(text), self.synonyms)
         return terms, {s: t for s, t in zip(surfaces, terms) if s.strip()}
 
     def base_tokens(self, text: str, parts: bool = False) -> list[Token]:
         """Normalized content morphemes, before synonyms; with ``parts``, the short units of compounds."""
-        if not (parts or SUB_UNITS):
+        if not parts:
             return [Token(t, s) for t, s in zip(*self._content(text))]
         tokenizer = self._tokenizer()
         stop = self._stop_pos()
@@ -220,7 +216,7 @@ class Analyzer:
                 term = m.normalized_form().lower()
                 if term in STOP_WORDS or not term.strip():
                     continue
-                out.append(Token(term, m.surface(), self._parts(m, term) if parts or SUB_UNITS else ()))
+                out.append(Token(term, m.surface(), self._parts(m, term)))
         return out
 
     def _parts(self, morpheme, term: str) -> tuple[str, ...]:
@@ -238,8 +234,6 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Index terms of a text."""
-        if SUB_UNITS:
-            return terms_of(self.tokens(text))
         return _synonyms_on_lists(*self._content(text), self.synonyms)[0]
 
 
@@ -283,16 +277,6 @@ def question_tokens(tokens: list[Token], question: str) -> list[Token]:
             if all(w in ENGLISH_FUNCTION_WORDS for w in words) or (len(surface) == 1 and surface not in flags):
                 continue
         out.append(token)
-    return out
-
-
-def terms_of(tokens: list[Token]) -> list[str]:
-    """Index terms of analyzed tokens: every long unit (followed by its short units with SUB_UNITS)."""
-    out: list[str] = []
-    for token in tokens:
-        out.append(token.term)
-        if SUB_UNITS:
-            out.extend(token.parts)
     return out
 
 

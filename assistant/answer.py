@@ -159,23 +159,28 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?])\s*")
 _MARKUP = re.compile(r"\*\*|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)  # not "__": __start_kubectl is a name
 # A sentence opening with one of these leans on the one before it and cannot be quoted alone.
 _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|"
-                        r"さらに|"
+                        r"さらに|表のとおり|表の通り|図のとおり|上の|前述|"
                         r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際|ほか|他に|前者|後者|上記|以下|下記)")
 _COMMAND = re.compile(r"(?:^|\s|\()(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete)\s+\S"
                       r"|(?:^|\s)--?[a-z][\w-]*")
 _DEFINES = re.compile(r"とは|のこと|です。|ます。")
+# A sentence that announces what follows (「次のとおりです。」「表にまとめます。」) says nothing on its own.
+_ANNOUNCES = re.compile(r"(?:次の|以下の|下記の|下の)(?:とおり|通り|ように|よう|ような|もの|表|例|[^。、]{0,12}(?:が|を|に)"
+                        r"(?:あり|共有|使|示|書|挙|まとめ|紹介|説明|見))|表にまとめ|^.{0,16}(?:説明|紹介)します。$"
+                        r"|見てみましょう。$")
 
 
 @dataclass(frozen=True)
 class AnswerSettings:
     """The tuning values of the 要点 (summary), passed to ``build_summary``.
 
-    Effects measured with ``k8s-assistant eval`` on tests/data/questions.yaml (fact in 要点 = 0.819
-    with these defaults; each value changed alone).
+    Effects measured with ``k8s-assistant eval`` on tests/data/questions.yaml (fact in 要点 = 0.848
+    with these defaults; the figures after each value were measured alone, some before the later
+    fields were added).
     """
 
     lines: int = 3
-    """At most this many sentences are quoted; a how-to may add its command line (2 → 0.783)."""
+    """At most this many lines are quoted, a how-to's command line included (2 → 0.783)."""
     opening_lines: int = 2
     """The answering section's first sentences quoted as its answer: the corpus is answer-first (1 → 0.787)."""
     short_lead: int = 80
@@ -189,6 +194,12 @@ class AnswerSettings:
     (0: no change on the tuning set, whose how-to openings already name the command)."""
     definition_bonus: float = 0.15
     """Added to a sentence that reads as a statement (〜とは, 〜です) rather than a fragment (0: no change)."""
+    emphasis_bonus: float = 0.3
+    """Added to a sentence holding a bold phrase of at least ``emphasis_chars`` characters: the author's
+    point of the section (「一言でまとめると、**…**」); such a sentence may be quoted even when it adds no
+    question word (0 → 0.838)."""
+    emphasis_chars: int = 12
+    """Shorter bold phrases are names or labels, not the section's point (no bold counts → 0.838)."""
     keep_ratio: float = 0.2
     """A further sentence (one that adds question words) is quoted only when it scores at least this share
     of the best one (0.6 → 0.799)."""
@@ -198,38 +209,107 @@ class AnswerSettings:
     """A sentence further down its passage loses this much per position (fallback scoring)."""
     min_chars: int = 10
     """Shorter pieces are fragments, not answers."""
+    max_chars: int = 240
+    """The quoted lines are at most this long together (the least useful go first; the opening
+    stays), so the 要点 and the first link fit an 80x24 screen (no limit → same fact in 要点, but 28 of
+    393 要点 over 240 characters instead of 1)."""
+    pair_chars: int = 200
+    """A sentence leaning on the one before it (「その場合は MetalLB を…」) is quoted together with that
+    sentence, when both come from one paragraph and together are at most this long (0 → 0.846)."""
 
 
 DEFAULT_ANSWER = AnswerSettings()
 
 
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+
+
+def table_row(cells: list[str]) -> str:
+    """A table row as one readable line: 「`-o wide`: ノード名と IP も表示」 (first cell, then the rest)."""
+    cells = [re.sub(r"\*\*", "", c).strip() for c in cells]
+    cells = [c for c in cells if c and c not in ("-", "—")]
+    if len(cells) < 2:
+        return ""
+    return f"{cells[0]}: {'、'.join(cells[1:])}"
+
+
 def sentences(markdown: str) -> list[str]:
-    """Plain sentences of a passage: no code blocks, tables or headings."""
-    out: list[str] = []
+    """Plain sentences of a passage, list items and table rows (one readable line each, without the
+    header row); no code blocks or headings."""
+    return [text for text, _line in sentence_lines(markdown)]
+
+
+def sentence_lines(markdown: str) -> list[tuple[str, int]]:
+    """``sentences`` with the number of the Markdown line each comes from (sentences of one
+    paragraph share it)."""
+    out: list[tuple[str, int]] = []
     in_fence = False
-    for line in markdown.split("\n"):
+    lines = markdown.split("\n")
+    for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith("```") or stripped.startswith("~~~"):
             in_fence = not in_fence
             continue
-        if in_fence or not stripped or stripped.startswith("|") or stripped.startswith("#"):
+        if in_fence or not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("|"):
+            header = i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1].strip())
+            if not header and not _TABLE_RULE.match(stripped):
+                row = table_row(stripped.strip("|").split("|"))
+                if 8 <= len(row) <= 220:
+                    out.append((row, i))
             continue
         plain = _MARKUP.sub("", stripped)
         plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)
         for sentence in _SENTENCE_END.split(plain):
             sentence = sentence.strip()
             if 8 <= len(sentence) <= 220:
-                out.append(sentence)
+                out.append((sentence, i))
     return out
+
+
+_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+_ITEM_MARK = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+
+
+def emphasized(markdown: str, min_chars: int) -> list[str]:
+    """Phrases the author set in bold inside a sentence (not a list item's or row's bold label), as
+    they read after markup is removed."""
+    spans = []
+    for line in markdown.split("\n"):
+        body = _ITEM_MARK.sub("", line).strip().lstrip("|").strip()
+        for match in _BOLD.finditer(body):
+            span = _MARKUP.sub("", match.group(1)).strip()
+            if match.start() > 0 and len(span) >= min_chars:
+                spans.append(span)
+    return spans
+
+
+# A reason given without its subject (「…ことがあるからです。」) explains the sentence before it.
+_BARE_REASON = re.compile(r"(?:から|ため)です[。！]?$")
+_DEMONSTRATIVE = re.compile(r"これ|それ|その|この|そこ|ここ")
+_REASON_SUBJECT = re.compile(r"のは|理由は|原因は|ためには|ためです。.*のは")
+
+
+def leans(sentence: str) -> bool:
+    """The sentence leans on the one before it: it opens with これ/その/また/ただし…, it is a short one
+    pointing back (「本番のデータはこれに保存します。」), or it is a bare reason (「…ことがあるからです。」)."""
+    text = sentence.strip()
+    if len(text) < 24 and _DEMONSTRATIVE.search(text):  # 「本番のデータはこれに保存します。」
+        return True
+    return bool(_DEPENDENT.match(text)) or (bool(_BARE_REASON.search(text)) and not _REASON_SUBJECT.search(text))
 
 
 def quotable(sentence: str, settings: AnswerSettings = DEFAULT_ANSWER) -> bool:
     """A sentence that stands on its own: not leaning on the one before (これ, その, また, ただし…),
-    not a fragment (too short, or a label ending in a colon)."""
+    not a fragment (too short, or a label ending in a colon), not an announcement of what follows
+    (「次のとおりです。」)."""
     text = sentence.strip()
-    if len(text) < settings.min_chars or text.endswith(("：", ":")):
+    if len(text) < settings.min_chars or text.endswith(("：", ":")) or _ANNOUNCES.search(text):
         return False
-    return not _DEPENDENT.match(text)
+    if text.count("「") != text.count("」"):  # cut inside a quotation (「Namespace とは何か?」の記事)
+        return False
+    return not leans(text)
 
 
 def _pointer(sentence: str, titles: list[str]) -> bool:
@@ -257,9 +337,24 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     titles = [f"「{d.title}」" for d in index.docs]
     first = hits[0]
     scored: list[tuple[float, int, str, frozenset[str]]] = []
-    for position, sentence in enumerate(sentences(first.text)):
-        if not quotable(sentence, settings) or _pointer(sentence, titles):
+    units = sentence_lines(first.text)
+    # What the author set in bold is the section's point (「一言でまとめると、**…**」).
+    bold = emphasized(first.text, settings.emphasis_chars)
+    # A how-to answered by a procedure: its first step's command is where to start (「1. `kubectl logs …`」).
+    first_steps = {i for i, raw in enumerate(first.text.split("\n")) if re.match(r"\s*1[.)]\s", raw)}
+    steps: set[str] = set()
+    leaning: dict[str, str] = {}  # a sentence that leans on the one before it, quoted with it: pair -> the one before
+    for position, (sentence, line) in enumerate(units):
+        if _pointer(sentence, titles):
             continue
+        if not quotable(sentence, settings):
+            before = units[position - 1] if position else None
+            text = f"{before[0]}{sentence}" if before else ""
+            if not (before and before[1] == line and leans(sentence) and quotable(before[0], settings)
+                    and not _pointer(before[0], titles) and len(text) <= settings.pair_chars):
+                continue
+            leaning[text] = before[0]
+            sentence = text
         found = frozenset(term for surface, term in first.matches if surface in sentence and term in wanted)
         value = sum(weight[t] for t in found) / total
         if position < len(settings.opening_bonus):
@@ -268,7 +363,11 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             value += settings.command_bonus
         if _DEFINES.search(sentence):
             value += settings.definition_bonus
-        if found or position < len(settings.opening_bonus):
+        if any(span in sentence for span in bold):
+            value += settings.emphasis_bonus
+        if task and line in first_steps and _COMMAND.search(sentence):
+            steps.add(sentence)
+        if found or position < len(settings.opening_bonus) or sentence in steps:
             scored.append((value, position, sentence, found))
     if not scored:  # the first passage's opening is code or a table: its article's other shown passages
         fallback = _fallback_summary(hits, wanted, weight, total, titles, settings)
@@ -277,7 +376,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     if not any(item[3] for item in scored):  # no sentence holds a question word: the opening answers the heading
         return (SummaryLine(min(scored, key=lambda s: s[1])[2], first.rank),)
     # The opening answers the heading's question: quote it, then what it left out.
-    chosen = [item for item in scored if item[1] < len(settings.opening_bonus)]
+    chosen = [item for item in scored if item[1] < len(settings.opening_bonus) and item[2] not in leaning]
     short_lead = any(item[1] == 0 and len(item[2]) < settings.short_lead for item in chosen)
     chosen = [item for item in chosen if item[3] or item[1] == 0 or short_lead][: settings.opening_lines]
     covered = set().union(*(item[3] for item in chosen)) if chosen else set()
@@ -288,20 +387,48 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             break
         if item in chosen or item[0] < best * settings.keep_ratio:
             continue
-        adds_words = bool(item[3] - covered)
-        adds_command = task and not has_command and bool(_COMMAND.search(item[2]))
-        if not (adds_words or adds_command) or _repeats(item[2], [c[2] for c in chosen]):
+        adds_words = bool(item[3] - covered) or any(span in item[2] for span in bold)
+        adds_command = task and (not has_command or item[2] in steps) and bool(_COMMAND.search(item[2]))
+        before = leaning.get(item[2])
+        others = [c[2] for c in chosen if c[2] != before]
+        if not (adds_words or adds_command) or _repeats(item[2], others):
             continue
+        if before in [c[2] for c in chosen]:  # the pair takes the place of the sentence it leans on
+            chosen = [c for c in chosen if c[2] != before]
         chosen.append(item)
         covered |= item[3]
         has_command = has_command or bool(_COMMAND.search(item[2]))
+    command = ""
+    if task:
+        # A how-to shows the command that does it: the first one of the section, or, when the quoted
+        # commands hold none of the question's words, the section's command line that holds one.
+        surfaces = [surface for surface, term in first.matches if term in wanted]
+        relevant = any(_COMMAND.search(c[2]) and any(s in c[2] for s in surfaces) for c in chosen)
+        command = command_line(first.text, first.matches, wanted)
+        if not command or not (not has_command or (not relevant and any(s in command for s in surfaces))) \
+                or _repeats(command, [c[2] for c in chosen]):
+            command = ""
+    chosen = _within(chosen, settings.max_chars - len(command), weight,
+                     settings.lines - 1 if command else settings.lines)
     chosen.sort(key=lambda s: s[1])
     lines = [SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen]
-    if task and not has_command and len(lines) < settings.lines + 1:
-        command = command_line(first.text, first.matches, wanted)
-        if command:
-            lines.append(SummaryLine(command, first.rank))
+    if command:
+        lines.append(SummaryLine(command, first.rank))
     return tuple(lines)
+
+
+def _within(chosen: list, max_chars: int, weight: dict[str, float], max_lines: int) -> list:
+    """The chosen sentences without the least useful ones until they fit ``max_chars`` and ``max_lines``
+    (the 要点 and the first link must fit an 80x24 screen): first the one whose question words the
+    others hold least (by IDF), then the lowest scored; the section's opening sentence always stays."""
+    chosen = list(chosen)
+    while len(chosen) > 1 and (sum(len(item[2]) for item in chosen) > max_chars or len(chosen) > max(1, max_lines)):
+        def own(item) -> float:
+            others = set().union(*(c[3] for c in chosen if c is not item))
+            return sum(weight[t] for t in item[3] - others)
+        droppable = [item for item in chosen if item[1] != min(c[1] for c in chosen)]
+        chosen.remove(min(droppable, key=lambda item: (own(item), item[0], -item[1])))
+    return chosen
 
 
 _CODE_LANGS = ("", "bash", "sh", "shell", "console", "zsh", "text")

@@ -266,7 +266,7 @@ def _first_heading(body: str) -> tuple[str | None, str]:
     return None, body
 
 
-def parse_markdown(text: str, rel_path: str, base_url: str | None,
+def markdown_document(text: str, rel_path: str, base_url: str | None,
                    glossary: dict[str, str] | None = None) -> Document:
     """One Markdown file (ours or Hugo's) as a document. Raises ValueError on bad front matter."""
     meta, body = split_front_matter(text)
@@ -523,7 +523,7 @@ def _load_root(root: Path, base_url: str | None, corpus: Corpus) -> None:
             if is_guide_index(text):
                 corpus.documents.extend(parse_guide_index(text, rel))
             else:
-                corpus.documents.append(parse_markdown(text, rel, base_url, glossary))
+                corpus.documents.append(markdown_document(text, rel, base_url, glossary))
         except ValueError as exc:
             corpus.problems.append(Problem(rel, f"{exc}。このファイルは読み飛ばしました"))
 

@@ -81,7 +81,7 @@ class Assistant:
             table, synonym_notices = load_synonyms(synonym_files, analyzer)
             analyzer.synonyms = table
             concepts, concept_notices = load_concepts(concept_files, analyzer)
-            built = build_index(corpus, analyzer, progress)
+            built = build_index(corpus, analyzer, progress, settings())
             built.synonyms, built.concepts = table, concepts
             built.notices = synonym_notices + concept_notices
             return built, corpus

@@ -18,16 +18,13 @@ import numpy as np
 from .analyzer import Analyzer, Concepts, Synonyms, synonyms_to_json
 from .bm25 import ImpactIndex, build_impact_index
 from .chunking import (CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, SECTION_SEPARATOR, Passage,
-                       chunk_documents)
+                       chunk_document)
 from .corpus import Corpus, Problem
 
 
 @dataclass(frozen=True)
 class IndexSettings:
-    """What shapes an index: saved in the cache's meta.json and part of its key.
-
-    The build reads the defaults through ``TITLE_WEIGHT``/``SECTION_WEIGHT`` and the chunking
-    constants; passing a non-default instance to ``build_index`` is still to come."""
+    """What shapes an index: passed to ``build_index``, saved in the cache's meta.json and part of its key."""
 
     title_weight: int = 3
     """Repetitions of a passage's title terms (article title + description): title words rank first."""
@@ -47,8 +44,6 @@ class IndexSettings:
 
 
 INDEX_SETTINGS = IndexSettings()
-TITLE_WEIGHT = INDEX_SETTINGS.title_weight
-SECTION_WEIGHT = INDEX_SETTINGS.section_weight
 
 Progress = Callable[[int, int], None]
 
@@ -169,7 +164,8 @@ def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
 PROCESS_THRESHOLD = 1_000_000  # characters: below this, a child process costs more than it saves
 
 
-def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = None) -> SearchIndex:
+def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = None,
+                settings: IndexSettings = INDEX_SETTINGS) -> SearchIndex:
     """Chunk, analyze and score a loaded corpus."""
     from .pool import close_all, start_children, usable_cores  # lazily: a warm start never builds
 
@@ -178,14 +174,14 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
     # Children start first: their start-up (Python, Sudachi's dictionary) overlaps the chunking below.
     children = start_children(min(usable_cores(), 8) - 1) if size > PROCESS_THRESHOLD else []
     try:
-        return _build(corpus, analyzer, progress, children, started)
+        return _build(corpus, analyzer, progress, children, started, settings)
     except BaseException:
         close_all(children, kill=True)
         raise
 
 
 def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, children: list,
-           started: float) -> SearchIndex:
+           started: float, settings: IndexSettings) -> SearchIndex:
     from .pool import analyze_texts
 
     documents = sorted(corpus.documents, key=lambda d: (d.order == 0, d.order, d.path, d.doc_id)) \
@@ -195,7 +191,7 @@ def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, childr
     owner: list[int] = []
     descriptions: list[str] = []
     for di, doc in enumerate(documents):
-        mine = chunk_documents([doc])
+        mine = chunk_document(doc, settings.max_passage_chars, settings.min_passage_chars)
         docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
                             len(passages), len(mine), doc.description, tuple(dict.fromkeys(analyzer.terms(doc.title))),
                             doc.kind, doc.kubernetes, doc.checked))
@@ -215,7 +211,7 @@ def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, childr
     surfaces: list[dict[str, str]] = []
     for i in range(len(passages)):
         (title, _), (section, _), (body, body_surfaces) = analyzed[3 * i: 3 * i + 3]
-        corpus_terms.append(body + title * TITLE_WEIGHT + section * SECTION_WEIGHT)
+        corpus_terms.append(body + title * settings.title_weight + section * settings.section_weight)
         section_terms.append(tuple(dict.fromkeys(t for t in section if " " not in t)))
         surfaces.append(body_surfaces)
     scorer = build_impact_index(corpus_terms)
@@ -237,12 +233,13 @@ def _is_definition_heading(section: str) -> bool:
     return not section or bool(_DEFINITION.search(own))
 
 
-def corpus_terms_for(index: SearchIndex, analyzer: Analyzer) -> list[list[str]]:
+def corpus_terms_for(index: SearchIndex, analyzer: Analyzer,
+                     settings: IndexSettings = INDEX_SETTINGS) -> list[list[str]]:
     """The weighted terms of every passage again (for checks against the reference scorer)."""
     out: list[list[str]] = []
     for pid in range(index.n_passages):
         p = index.passage(pid)
         doc = index.docs[int(index.passage_doc[pid])]
         title, section, body = (analyzer.terms(t) for t in passage_fields(p, doc.description))
-        out.append(body + title * TITLE_WEIGHT + section * SECTION_WEIGHT)
+        out.append(body + title * settings.title_weight + section * settings.section_weight)
     return out

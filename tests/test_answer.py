@@ -231,3 +231,60 @@ def test_the_command_line_lists_the_mentions_with_links_and_exits_1():
     assert "→ https://" in proc.stdout and "要点" not in proc.stdout
     data = __import__("json").loads(run_cli("ask", "--json", "ConfigMapの使い方").stdout)
     assert data["coverage"] == "mention" and data["hits"]
+
+
+def test_a_list_item_or_table_row_that_states_the_fact_is_quoted_as_one_line(guide):
+    # The fact sits in a list item after the opening; the lead-in 「次のものを共有します。」 is not quoted.
+    answer = guide.ask("同じPod内のコンテナ同士はlocalhostで通信できますか？")
+    assert "localhost" in _summary(answer)
+    assert not any("次の" in line.text for line in answer.summary), answer.summary
+
+
+def test_table_rows_read_as_one_line_without_the_header():
+    from assistant.answer import sentences
+
+    table = "| 列 | 意味 |\n|---|---|\n| `READY` | 準備ができたコンテナ数 |\n| **STATUS** | Podの状態 |"
+    assert sentences(table) == ["`READY`: 準備ができたコンテナ数", "STATUS: Podの状態"]
+
+
+def test_a_sentence_leaning_on_the_one_before_is_quoted_only_together_with_it(guide):
+    # 「その場合は MetalLB を導入したり…」 holds the answer but cannot stand alone.
+    answer = guide.ask("ベアメタル環境でLoadBalancerタイプのServiceを使うにはどうすればいい？")
+    assert "metallb" in _summary(answer)
+    assert not any(line.text.startswith(("その", "これ", "また")) for line in answer.summary), answer.summary
+
+
+@pytest.mark.parametrize("question", ["port-forwardでローカルPCからPodにアクセスしたい", "etcdはなぜ奇数台にするの？",
+                                      "Podとコンテナの違いは何ですか？", "ログの直近100行だけ表示したい",
+                                      "PodのIPアドレスが変わるのに安定して接続するには？"])
+def test_the_summary_fits_the_first_screen(guide, question):
+    # At most 3 lines and about 240 characters, so the 要点 and the first link fit an 80x24 terminal.
+    answer = guide.ask(question)
+    assert 1 <= len(answer.summary) <= 3, answer.summary
+    assert sum(len(line.text) for line in answer.summary) <= 240 or len(answer.summary) == 1, answer.summary
+
+
+def test_the_point_the_author_set_in_bold_is_quoted(guide):
+    # 「一言でまとめると、**Podの数の維持はReplicaSetに任せ…**」 is the section's point, though it adds no question word.
+    assert "replicaset" in _summary(guide.ask("Deploymentとは何ですか？"))
+
+
+def test_bold_labels_of_list_items_are_not_emphasis():
+    from assistant.answer import emphasized
+
+    text = "- **クラスタ（cluster）のまとまり全体**：説明\n役割は **Podの数の維持はReplicaSetに任せる** ことです。"
+    assert emphasized(text, 12) == ["Podの数の維持はReplicaSetに任せる"]
+
+
+@pytest.mark.parametrize("question, alone", [
+    ("アプリが固まったら自動で再起動してほしい", "デッドロックで固まっていたり"),  # a bare reason (…からです。)
+    ("コンテナを再起動したら保存したファイルが全部なくなった", "本番のデータはこれに保存します"),  # points back
+])
+def test_a_sentence_that_explains_or_points_back_is_never_quoted_alone(guide, question, alone):
+    texts = [line.text for line in guide.ask(question).summary]
+    assert texts and not any(text.startswith(alone) for text in texts), texts
+
+
+def test_a_how_to_answered_by_a_procedure_quotes_its_first_step(guide):
+    # The section lists steps; step 1 is `kubectl logs <Pod名> --previous`.
+    assert "--previous" in _summary(guide.ask("CrashLoopBackOffを直したい"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.corpus import (NOT_REGULAR, CorpusError, hugo_url, is_guide_index, load_corpus, parse_guide_index,
-                              parse_markdown, read_bytes, split_front_matter, strip_hugo)
+                              markdown_document, read_bytes, split_front_matter, strip_hugo)
 from assistant.engine import Assistant
 from conftest import DOCS, SEED, SMALL, article, command, needs_docs, needs_seed, run_cli, write_corpus
 
@@ -39,7 +39,7 @@ page:https://example.com/index
 
 
 def test_markdown_front_matter_gives_title_source_and_order():
-    doc = parse_markdown("---\nid: pod\ntitle: Pod とは何か?\nchapter: リソース\norder: 5\nsource: https://x/pod\n---\n## 見出し\n本文\n",
+    doc = markdown_document("---\nid: pod\ntitle: Pod とは何か?\nchapter: リソース\norder: 5\nsource: https://x/pod\n---\n## 見出し\n本文\n",
                          "05-pod.md", None)
     assert (doc.doc_id, doc.title, doc.chapter, doc.order, doc.source) == ("pod", "Pod とは何か?", "リソース", 5, "https://x/pod")
     assert doc.body.strip().startswith("## 見出し")

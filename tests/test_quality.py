@@ -16,14 +16,14 @@ from conftest import DATA, DOCS, needs_docs
 
 # file: minimum figures (keys: Report attributes; recall@k as "r1", "r3")
 GUIDE_SETS = {
-    "questions.yaml": dict(r1=0.93, r3=0.97, answered=0.94, declined=0.90, section_r1=0.77, fact_summary=0.81,
+    "questions.yaml": dict(r1=0.93, r3=0.97, answered=0.94, declined=0.90, section_r1=0.77, fact_summary=0.84,
                            fact_passage=0.89, near_miss_declined=0.78),
     "questions_holdout.yaml": dict(r1=0.92, r3=0.96, answered=0.92, declined=0.95),
 }
 # Held-out sets written by another session without seeing the engine (never tuned on). They arrive
 # with their own branch: each test skips until its file is here.
 HELD_OUT_SETS = {
-    "answers_holdout.yaml": dict(r1=0.89, section_r1=0.66, fact_summary=0.54, fact_passage=0.74, answered=0.86),
+    "answers_holdout.yaml": dict(r1=0.89, section_r1=0.66, fact_summary=0.56, fact_passage=0.74, answered=0.86),
     "near_miss_holdout.yaml": dict(near_miss_declined=0.75),
 }
 DOCS_SETS = {

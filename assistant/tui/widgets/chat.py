@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from ...chunking import SECTION_SEPARATOR
 from ..keys import KEY_HELP
 from ..markdown import MarkdownDocument, MarkdownView, parse_markdown
 from ..text import clean, fold_echo, is_web_url, one_line, plain
@@ -62,7 +63,7 @@ def source_label(number: int | None, title: str, link: str | None, fallback: str
         text.append(f"[{number}] ", style="bold")
     text.append(one_line(title) or "（無題）", style="bold")
     if section:
-        text.append(" › ")
+        text.append(SECTION_SEPARATOR)
         text.append(one_line(section))
     shown = link if link else fallback
     if shown:
