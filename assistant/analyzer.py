@@ -408,23 +408,47 @@ class Concepts:
 
     def matches(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
         """(phrase, concept terms) of every phrase found in the question."""
-        text = normalize_text(question)
-        return [(p, terms) for phrases, terms in self.entries for p in phrases if _contains(text, p)]
+        return [(p, self.entries[i][1]) for i, p in self._found(question)]
 
     def expand(self, question: str) -> list[str]:
         """The concept terms of every phrase found in the question (normalized like any text)."""
-        text = normalize_text(question)
         out: list[str] = []
-        for phrases, terms in self.entries:
-            if any(_contains(text, p) for p in phrases):
-                out.extend(t for t in terms if t not in out)
+        for i in dict.fromkeys(i for i, _ in self._found(question)):
+            out.extend(t for t in self.entries[i][1] if t not in out)
         return out
+
+    def _found(self, question: str) -> tuple[tuple[int, str], ...]:
+        """(entry number, phrase) of every phrase found in the question, in entry order. A question is
+        matched once: asking expands it and judges it by the same phrases, so the last one is kept."""
+        last = self.__dict__.get("_last")
+        if last is not None and last[0] == question:
+            return last[1]
+        text = normalize_text(question)
+        by_first = self._by_first()
+        # Only the phrases whose first character the question holds can be in it.
+        maybe = sorted(c for ch in {"", *text} for c in by_first.get(ch, ()))
+        found = tuple((i, p) for i, _, p in maybe if _contains(text, p))
+        self.__dict__["_last"] = (question, found)
+        return found
+
+    def _by_first(self) -> dict[str, list[tuple[int, int, str]]]:
+        """(entry number, phrase number, phrase) by the phrase's first character, made once."""
+        table = self.__dict__.get("_by_first_table")
+        if table is None:
+            table = {}
+            for i, (phrases, _) in enumerate(self.entries):
+                for j, p in enumerate(phrases):
+                    table.setdefault(p[:1], []).append((i, j, p))
+            self.__dict__["_by_first_table"] = table
+        return table
 
 
 def _contains(text: str, phrase: str) -> bool:
+    if phrase not in text:  # (most phrases: no regular expression is compiled or run)
+        return False
     if phrase.isascii():  # "db" is a word, not the middle of "dbg"
         return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
-    return phrase in text
+    return True
 
 
 def load_concepts(files: list[Path], analyzer: Analyzer) -> tuple[Concepts, list[str]]:

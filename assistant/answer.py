@@ -8,6 +8,7 @@ not cover the question, and keeps the little state that follow-up questions need
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -312,9 +313,37 @@ def quotable(sentence: str, settings: AnswerSettings = DEFAULT_ANSWER) -> bool:
     return not leans(text)
 
 
-def _pointer(sentence: str, titles: list[str]) -> bool:
-    """A pointer to another article is not an answer."""
-    return "記事" in sentence or "」を参照" in sentence or any(t in sentence for t in titles)
+@dataclass(frozen=True)
+class TitlePointers:
+    """Every article title as it is quoted in a sentence (「title」), kept once per index so that telling
+    a pointer from an answer does not compare every title with every sentence."""
+
+    plain: frozenset[str]  # titles without 「 or 」: found as the inside of a 「…」 quote of the sentence
+    other: tuple[str, ...]  # 「title」 of the rest, compared whole
+
+
+_QUOTE = re.compile(r"「([^「」]*)」")
+
+
+def title_pointers(index: SearchIndex) -> TitlePointers:
+    """The index's article titles for ``_pointer`` (computed once per index, when first asked)."""
+    found = index.__dict__.get("_title_pointers")
+    if found is None:
+        titles = [d.title for d in index.docs]
+        found = TitlePointers(frozenset(t for t in titles if "「" not in t and "」" not in t),
+                              tuple(dict.fromkeys(f"「{t}」" for t in titles if "「" in t or "」" in t)))
+        index.__dict__["_title_pointers"] = found
+    return found
+
+
+def _pointer(sentence: str, titles: TitlePointers) -> bool:
+    """A pointer to another article is not an answer. (「T」 with T free of brackets occurs in a sentence
+    exactly when some 「…」 quote of the sentence, holding no bracket, is T.)"""
+    if "記事" in sentence or "」を参照" in sentence:
+        return True
+    if "「" in sentence and any(m.group(1) in titles.plain for m in _QUOTE.finditer(sentence)):
+        return True
+    return any(t in sentence for t in titles.other)
 
 
 def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: list[str] | None = None,
@@ -332,9 +361,9 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     wanted = set(terms) | set(extra or ())
     if not wanted or not hits:
         return ()
-    weight = {t: index.scorer.term_idf(t) * (1.0 if t in terms else 0.5) for t in wanted}
+    weight = {t: index.postings.term_idf(t) * (1.0 if t in terms else 0.5) for t in wanted}
     total = sum(weight.values()) or 1.0
-    titles = [f"「{d.title}」" for d in index.docs]
+    titles = title_pointers(index)
     first = hits[0]
     scored: list[tuple[float, int, str, frozenset[str]]] = []
     units = sentence_lines(first.text)
@@ -460,7 +489,7 @@ def _repeats(sentence: str, chosen: list[str]) -> bool:
     return any(sentence in c or c in sentence for c in chosen)
 
 
-def _fallback_summary(hits: list[Hit], wanted: set[str], weight: dict[str, float], total: float, titles: list[str],
+def _fallback_summary(hits: list[Hit], wanted: set[str], weight: dict[str, float], total: float, titles: TitlePointers,
                       settings: AnswerSettings) -> tuple[SummaryLine, ...]:
     """When the first passage has no sentence to quote (a table or code only): one to three sentences
     of the passages of the same article that contain the most of the question."""
@@ -495,14 +524,20 @@ def matching_words(text: str, surfaces: dict[str, str], terms: list[str]) -> tup
     for surface, term in surfaces.items():
         if term not in wanted:
             continue
-        pattern = re.escape(surface)
-        if surface.isascii():  # "ns" is a word, not the end of "DNS"
-            if len(surface) >= 6 and surface.isalpha():  # a synonym of several words lost its spaces: "startup probe"
-                pattern = r"\s?".join(re.escape(c) for c in surface)
-            pattern = rf"(?<![A-Za-z0-9_-]){pattern}(?![A-Za-z0-9_])"
-        for match in re.finditer(pattern, text, re.IGNORECASE):
+        for match in _surface_pattern(surface).finditer(text):
             found.setdefault(match.group(0), term)
     return tuple(sorted(found.items(), key=lambda m: -len(m[0])))
+
+
+@functools.lru_cache(maxsize=8192)
+def _surface_pattern(surface: str) -> re.Pattern[str]:
+    """How a passage word is found again in its text (compiled once: re's own cache holds only 512)."""
+    pattern = re.escape(surface)
+    if surface.isascii():  # "ns" is a word, not the end of "DNS"
+        if len(surface) >= 6 and surface.isalpha():  # a synonym of several words lost its spaces: "startup probe"
+            pattern = r"\s?".join(re.escape(c) for c in surface)
+        pattern = rf"(?<![A-Za-z0-9_-]){pattern}(?![A-Za-z0-9_])"
+    return re.compile(pattern, re.IGNORECASE)
 
 
 _CODE_SPLIT = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`|\*\*[^\n]*?\*\*)", re.S)  # code and text already bold

@@ -57,7 +57,7 @@ class ImpactIndex:
         self.passage_ids = np.asarray(self.passage_ids)
         self.impacts = np.asarray(self.impacts)
 
-    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+    def term_postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, contributions) of one term; empty when the term is unknown."""
         i = self.vocab.get(term)
         if i is None:

@@ -41,7 +41,7 @@ from .corpus import Corpus, Problem, fingerprint_files, read_fingerprint
 from .index import CacheDamaged, DocInfo, IndexSettings, IndexStats, SearchIndex
 from .paths import default_cache_dir
 
-INDEX_FORMAT = "12"  # 12: passage ids stored as int64, numpy's index type (scoring never converts them)
+INDEX_FORMAT = "13"  # 13: each passage's own heading analyzed (own_headings.json) and how-to flag (howto.npy); 12: passage ids as int64
 KEEP_CACHES = 12  # index folders kept, least recently used removed first
 STALE_SECONDS = 3600  # a temporary older than this is removed even if its pid is alive (pid reuse)
 FULL_CHECK_BYTES = 1024 * 1024  # files up to this size are checked whole, larger ones sampled
@@ -57,7 +57,7 @@ NOT_SAVED = "索引をキャッシュ {root} に保存できません（{reason}
 NOT_READABLE = "索引キャッシュ {root} を読めません（{reason}）。今回はメモリ上の索引で答えます。"
 CHANGED = "索引の作成中にコーパスのファイルが変わったため、この索引はキャッシュに保存しません（次回作り直します）。"
 
-_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines", "opens", "passage_offsets")
+_ARRAYS = ("offsets", "passage_ids", "impacts", "idf", "passage_doc", "defines", "opens", "howto", "passage_offsets")
 
 
 class CacheUnusable(Exception):
@@ -208,9 +208,10 @@ def _write_files(index: SearchIndex, tmp: Path, settings: IndexSettings) -> None
             handle.write(line)
             offsets.append(offsets[-1] + len(line))
     arrays = {
-        "offsets": index.scorer.offsets, "passage_ids": index.scorer.passage_ids,
-        "impacts": index.scorer.impacts, "idf": index.scorer.idf,
+        "offsets": index.postings.offsets, "passage_ids": index.postings.passage_ids,
+        "impacts": index.postings.impacts, "idf": index.postings.idf,
         "passage_doc": index.passage_doc, "defines": index.defines, "opens": index.opens,
+        "howto": index.howto if index.howto is not None else np.zeros(0, dtype=np.int8),
         "passage_offsets": np.asarray(offsets, dtype=np.int64),
     }
     for name, array in arrays.items():
@@ -221,7 +222,8 @@ def _write_files(index: SearchIndex, tmp: Path, settings: IndexSettings) -> None
     _write_json(tmp / "concepts.json", [[list(phrases), list(terms)] for phrases, terms in index.concepts.entries])
     _write_json(tmp / "synonyms.json", synonyms_to_json(index.synonyms))
     _write_json(tmp / "sections.json", [" ".join(index.section_terms(pid)) for pid in range(index.n_passages)])
-    _write_json(tmp / "vocab.json", list(index.scorer.vocab))
+    _write_json(tmp / "own_headings.json", [list(index.own_heading(pid) or ()) for pid in range(index.n_passages)])
+    _write_json(tmp / "vocab.json", list(index.postings.vocab))
     files = {p.name: file_checksum(p) for p in sorted(tmp.iterdir())}
     meta = {
         "format": INDEX_FORMAT, "version": __version__, "settings": asdict(settings),
@@ -286,18 +288,21 @@ def load_index(folder: Path) -> SearchIndex:
         for name, checksum in expected.items():
             if file_checksum(folder / name) != checksum:
                 raise CacheDamaged(f"{name} の中身が記録と違います")
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+        # Plain ndarray views of the memory maps: indexing a np.memmap costs a subclass object each time.
+        arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+                  for name in _ARRAYS}
         vocab_list = json.loads((folder / "vocab.json").read_bytes())
         n = int(meta["n_passages"])
         docs = [DocInfo(**{**d, "title_terms": tuple(d.get("title_terms", ()))}) for d in meta["docs"]]
         ok = (len(arrays["offsets"]) == len(vocab_list) + 1 == len(arrays["idf"]) + 1
               and len(arrays["passage_ids"]) == len(arrays["impacts"]) == int(arrays["offsets"][-1])
               and len(arrays["passage_doc"]) == n == len(arrays["defines"]) == len(arrays["opens"])
+              and len(arrays["howto"]) in (0, n)
               and len(arrays["passage_offsets"]) == n + 1
               and (folder / "passages.jsonl").stat().st_size == int(arrays["passage_offsets"][-1]))
         if not ok:
             raise CacheDamaged("配列の大きさが合いません")
-        scorer = ImpactIndex({t: i for i, t in enumerate(vocab_list)}, arrays["offsets"],
+        postings = ImpactIndex({t: i for i, t in enumerate(vocab_list)}, arrays["offsets"],
                              arrays["passage_ids"], arrays["impacts"], arrays["idf"], n)
         stats = IndexStats(**meta["stats"])
         stats.cache_path, stats.from_cache = str(folder), True
@@ -305,9 +310,10 @@ def load_index(folder: Path) -> SearchIndex:
         synonyms = synonyms_from_json(json.loads((folder / "synonyms.json").read_bytes()),
                                       str(meta["synonyms_digest"]))
         concepts = Concepts([(tuple(p), tuple(t)) for p, t in json.loads((folder / "concepts.json").read_bytes())])
-        return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], arrays["opens"], scorer, stats, problems,
+        return SearchIndex(docs, arrays["passage_doc"], arrays["defines"], arrays["opens"], postings, stats, problems,
                            synonyms, concepts, list(meta["notices"]),
-                           _section_file=folder / "sections.json", _passage_file=folder / "passages.jsonl",
+                           _section_file=folder / "sections.json", _own_heading_file=folder / "own_headings.json",
+                           _passage_file=folder / "passages.jsonl", howto=arrays["howto"] if len(arrays["howto"]) else None,
                            _passage_offsets=arrays["passage_offsets"])
     except (CacheDamaged, CacheUnusable):
         raise

@@ -115,7 +115,7 @@ class Assistant:
         """The question's terms, whether it names something in Latin letters that the guide never uses
         and that is no typo of a word it does (Helm, Velero, kustomize), and the terms it writes in
         Latin letters."""
-        vocab = self.index.scorer.vocab
+        vocab = self.index.postings.vocab
         out: list[str] = []
         unknown_name = False
         corrected_any = False
@@ -170,14 +170,14 @@ class Assistant:
 
     def expand(self, question: str, terms: list[str]) -> list[str]:
         """Concept words the question's phrases point to (corpus/concepts.yaml), known to the index."""
-        vocab = self.index.scorer.vocab
+        vocab = self.index.postings.vocab
         return [t for t in self.index.concepts.expand(question) if t in vocab and t not in terms]
 
     def judged_terms(self, question: str, terms: list[str]) -> list[str]:
         """The terms whether the corpus covers a question is judged on: a learner phrase that points to a
         concept (concepts.yaml: 毎回打つ → alias, 落ちる前 → previous) stands for the concept's words the
         corpus knows, so its everyday words (打つ, 毎回) do not count as missing from the guide."""
-        vocab = self.index.scorer.vocab
+        vocab = self.index.postings.vocab
         explained: set[str] = set()
         concepts: list[str] = []
         for phrase, concept in self.index.concepts.matches(question):
@@ -194,7 +194,7 @@ class Assistant:
         """Two known words that make up an unknown one, the most balanced split first."""
         if len(term) < 4:
             return None
-        vocab = self.index.scorer.vocab
+        vocab = self.index.postings.vocab
         known = lambda w: vocab.get(w) is not None and w or self._variants.get(w)  # noqa: E731
         for i in sorted(range(2, len(term) - 1), key=lambda i: abs(len(term) / 2 - i)):
             left, right = known(term[:i]), known(term[i:])
@@ -210,7 +210,7 @@ class Assistant:
         query = question.strip()
         terms, unknown_name, latin = self._analyze(query)
         if not _COMPONENT.search(query):  # kube-proxy: kube is part of a name here
-            terms = _without_domain(terms, self.index.scorer.vocab, self._generic)
+            terms = _without_domain(terms, self.index.postings.vocab, self._generic)
         follow_up = False
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
             follow_up = True
@@ -220,7 +220,7 @@ class Assistant:
         result = search(self.index, terms, depth, prefer=conversation.topic if follow_up and conversation else None,
                         definition=asks_definition(query), extra=self.expand(query, terms), task=asks_task(query),
                         unknown_name=unknown_name, overview=asks_overview(query),
-                        subject=frozenset(t for t in terms if t not in self._generic and t in self.index.scorer.vocab),
+                        subject=frozenset(t for t in terms if t not in self._generic and t in self.index.postings.vocab),
                         latin=latin, judged=self.judged_terms(query, terms), settings=self.search_settings)
         return terms, follow_up, result
 

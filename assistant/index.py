@@ -94,7 +94,7 @@ class SearchIndex:
     passage_doc: np.ndarray  # int32: passage -> document index
     defines: np.ndarray  # int8: 1 where the passage's own heading asks "what is" (とは, 何ですか)
     opens: np.ndarray  # int8: 1 where the passage is the first piece of its section
-    scorer: ImpactIndex
+    postings: ImpactIndex
     stats: IndexStats
     problems: list[Problem] = field(default_factory=list)
     synonyms: Synonyms = field(default_factory=Synonyms)
@@ -102,12 +102,26 @@ class SearchIndex:
     notices: list[str] = field(default_factory=list)  # said on every open (e.g. an unusable synonym file)
     _section_terms: list[tuple[str, ...]] | None = None
     _section_file: Path | None = None
+    _own_headings: list[tuple[str, ...]] | None = None
+    howto: np.ndarray | None = None  # int8: 1 where the passage's own heading asks how (「…するには？」)
+    _own_heading_file: Path | None = None
     _passages: list[Passage] | None = None
     _surfaces: list[dict[str, str]] | None = None
     _passage_file: Path | None = None
     _passage_offsets: np.ndarray | None = None
 
     def _row(self, pid: int) -> dict:
+        """One passage's row of the cache file; the last few are kept, since answering reads a shown
+        passage's text and then its surfaces."""
+        rows = self.__dict__.setdefault("_recent_rows", {})
+        row = rows.get(pid)
+        if row is None:
+            if len(rows) >= 64:
+                rows.clear()
+            row = rows[pid] = self._read_row(pid)
+        return row
+
+    def _read_row(self, pid: int) -> dict:
         assert self._passage_file is not None and self._passage_offsets is not None
         start, end = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
         try:
@@ -143,6 +157,15 @@ class SearchIndex:
                                    json.loads(self._section_file.read_text("utf-8"))]
         return self._section_terms[pid]
 
+    def own_heading(self, pid: int) -> tuple[str, ...] | None:
+        """Distinct terms of a passage's own (last) heading, analyzed when the index was built (read
+        from the cache on first use); None for an index that does not have them."""
+        if self._own_headings is None:
+            if self._own_heading_file is None:
+                return None
+            self._own_headings = [tuple(t) for t in json.loads(self._own_heading_file.read_bytes())]
+        return self._own_headings[pid]
+
     def doc_passages(self, doc_index: int) -> list[Passage]:
         """All passages of one document, in reading order."""
         doc = self.docs[doc_index]
@@ -150,7 +173,7 @@ class SearchIndex:
 
     @property
     def n_passages(self) -> int:
-        return int(self.scorer.n_passages)
+        return int(self.postings.n_passages)
 
 
 # --- building --------------------------------------------------------------------------------------
@@ -214,17 +237,27 @@ def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, childr
         corpus_terms.append(body + title * settings.title_weight + section * settings.section_weight)
         section_terms.append(tuple(dict.fromkeys(t for t in section if " " not in t)))
         surfaces.append(body_surfaces)
-    scorer = build_impact_index(corpus_terms)
+    postings = build_impact_index(corpus_terms)
     stats = IndexStats(len(docs), len(passages), sum(len(t) for t in corpus_terms),
                        time.perf_counter() - started)
     defines = np.asarray([_is_definition_heading(p.section) for p in passages], dtype=np.int8)
     opens = np.asarray([i == 0 or passages[i - 1].section != p.section or passages[i - 1].doc_id != p.doc_id
                         for i, p in enumerate(passages)], dtype=np.int8)
-    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, scorer, stats, list(corpus.problems),
-                       _section_terms=section_terms, _passages=passages, _surfaces=surfaces)
+    # Each passage's own heading, analyzed once per distinct heading here rather than on first use
+    # when asking (re-ranking asks for it; search.own_heading_terms).
+    lasts = [p.section.split(SECTION_SEPARATOR)[-1] for p in passages]
+    own = {h: tuple(dict.fromkeys(analyzer.terms(h))) if h else () for h in dict.fromkeys(lasts)}
+    howto = np.asarray([bool(HOWTO_HEADING.search(h.strip())) for h in lasts], dtype=np.int8)
+    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, postings, stats, list(corpus.problems),
+                       _section_terms=section_terms, _passages=passages, _surfaces=surfaces,
+                       _own_headings=[own[h] for h in lasts], howto=howto)
 
 
 _DEFINITION = re.compile(r"とは|って何|ってなに|何ですか|なんですか|是什么|what is", re.I)
+
+
+HOWTO_HEADING = re.compile(r"(?:には|方法は|どうする|どう書く|どう取る|どう用意する)(?:[？?]|$)|(?:するには|には)[？?（(]")
+"""A heading that asks how to do something (「…を見るには？」, 「…の方法は？」)."""
 
 
 def _is_definition_heading(section: str) -> bool:

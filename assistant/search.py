@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
 
 import numpy as np
 
 from .bm25 import K1
 from .chunking import SECTION_SEPARATOR
-from .index import SearchIndex
+from .index import HOWTO_HEADING, SearchIndex
 
 @dataclass(frozen=True)
 class SearchSettings:
@@ -102,10 +103,25 @@ FULL, MENTION, NONE = "full", "mention", "none"
 
 @dataclass(frozen=True)
 class RankedDoc:
+    """An article as ranked for a question. Its passages are re-scored only when first asked for
+    (most answers show the best passage of the first few articles only)."""
+
     doc_index: int
     score: float
-    best_passage: int
-    passages: tuple[tuple[int, float], ...]  # (pid, score), best first
+    rescore: Callable[[], list[tuple[int, float]]] = field(repr=False, compare=False)
+
+    @cached_property
+    def _ranked(self) -> list[tuple[int, float]]:
+        return self.rescore()
+
+    @property
+    def best_passage(self) -> int:
+        return self._ranked[0][0]
+
+    @property
+    def passages(self) -> tuple[tuple[int, float], ...]:
+        """(pid, score) of its best passages, best first (at most five)."""
+        return tuple(self._ranked[:5])
 
 
 @dataclass(frozen=True)
@@ -141,11 +157,16 @@ def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
-@lru_cache(maxsize=4)
-def _vocab_by_length(vocab_key: int, words: tuple[str, ...]) -> dict[int, list[str]]:
-    buckets: dict[int, list[str]] = {}
-    for word in words:
-        buckets.setdefault(len(word), []).append(word)
+def _vocab_by_length(index: SearchIndex, variants: dict[str, str] | None = None) -> dict[int, list[str]]:
+    """The index's known words (and the variant spellings given) by length, grouped once per index."""
+    cache = index.__dict__.setdefault("_vocab_by_length", {})
+    key = None if variants is None else (id(variants), len(variants))
+    buckets = cache.get(key)
+    if buckets is None:
+        buckets = {}
+        for word in (*index.postings.vocab, *(variants or ())):
+            buckets.setdefault(len(word), []).append(word)
+        cache[key] = buckets
     return buckets
 
 
@@ -160,18 +181,20 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
     if len(term) < 3:
         return None
     limit = 1 if len(term) < 8 else 2
-    vocab = index.scorer.vocab
-    words = tuple(vocab) + tuple(variants)
-    buckets = _vocab_by_length(id(vocab), words)
-    if len(term) == 3:
-        found = {variants.get(w, w) for w in buckets.get(3, ()) if _is_swap(term, w)}
+    vocab = index.postings.vocab
+    if len(term) == 3:  # the two neighbour swaps, looked up (no scan of every three-letter word)
+        swaps = {term[1] + term[0] + term[2], term[0] + term[2] + term[1]} - {term}
+        found = {variants.get(w, w) for w in swaps if w in vocab or w in variants}
         found = {w for w in found if w in vocab}
         return found.pop() if len(found) == 1 else None
+    buckets = _vocab_by_length(index, variants)
     for distance in range(1, limit + 1):
         found: set[str] = set()
         for length in range(len(term) - distance, len(term) + distance + 1):
             for word in buckets.get(length, ()):
                 if word[0] != term[0] and word[-1] != term[-1]:
+                    continue
+                if sum(c not in word for c in term) > distance:  # each missing letter costs an edit
                     continue
                 if _edit_distance_at_most(term, word, distance):
                     found.add(variants.get(word, word))
@@ -206,46 +229,46 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     in Latin letters (names, for telling "about it" from "mentions it"). ``judged`` are the terms whether
     the corpus covers the question is judged on (default ``terms``): a learner phrase that points to a
     concept (毎回打つのだるい → alias) is judged by the concept's word, not by its everyday words."""
-    scorer = index.scorer
-    own_scores = scorer.get_scores(terms)
+    postings = index.postings
+    own_scores = postings.get_scores(terms)
     scores = own_scores
     if extra:
         scores = own_scores.copy()
         for term in extra:
-            ids, contributions = scorer.postings(term)
+            ids, contributions = postings.term_postings(term)
             scores[ids] += settings.expansion_weight * contributions
     candidates = np.flatnonzero(scores > 0)
     if not len(candidates):
         return SearchResult(tuple(terms), (), 0.0, False)
     best_raw = float(own_scores.max())
-    order = candidates[np.argsort(-scores[candidates], kind="stable")]
-    owners = index.passage_doc[order]
-    # Per article: its best passage and (as support) its second best, found without a Python loop.
-    doc_ids, first = np.unique(owners, return_index=True)
-    best = scores[order[first]]
-    rest = np.ones(len(order), dtype=bool)
-    rest[first] = False
-    second = np.zeros(len(doc_ids))
-    if rest.any():
-        rest_docs, rest_first = np.unique(owners[rest], return_index=True)
-        second[np.searchsorted(doc_ids, rest_docs)] = scores[order[rest][rest_first]]
+    # Per article (its passages are consecutive): its best passage and (as support) its second best,
+    # without sorting every passage.
+    found = scores[candidates]
+    owners = index.passage_doc[candidates]
+    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+    ends = np.append(starts[1:], len(candidates))
+    doc_ids = owners[starts]
+    best = np.maximum.reduceat(found, starts)
+    at_best = found == np.repeat(best, ends - starts)
+    others = np.where(at_best, 0.0, found)
+    second = np.where(np.add.reduceat(at_best.astype(np.int64), starts) > 1, best, np.maximum.reduceat(others, starts))
     base = best + (settings.definition_support if definition else settings.support_weight) * second
     query = set(terms) | set(extra or ())
     weights = {t: _weight(index, t, settings) * (1.0 if t in terms else settings.expansion_weight) for t in query}
     intent = Intent(definition, task)
-    own = subject if subject is not None else frozenset(t for t in terms if t in scorer.vocab)
-    docs = []
-    rerank = [int(i) for i in np.argsort(-base, kind="stable")[:settings.rerank_depth]]
+    own = subject if subject is not None else frozenset(t for t in terms if t in postings.vocab)
+    rerank = _top(base, settings.rerank_depth)
     if overview and settings.subject_doc_boost and own:
         # The page that names the subject in its description joins the re-ranking however common the word.
         for doc_index in subject_pages(index).get(own, ()):
             at = int(np.searchsorted(doc_ids, doc_index))
             if at < len(doc_ids) and doc_ids[at] == doc_index and at not in rerank:
                 rerank.append(at)
+    scored: list[tuple[float, int, int]] = []  # (score, doc index, position in doc_ids)
     for i in rerank:
         doc_index = int(doc_ids[i])
-        mine = order[owners == doc_index][:settings.passages_per_doc]
-        boost = 1.0 + settings.title_boost * _overlap(query, index.docs[doc_index].title_terms)
+        title = _title_set(index, doc_index)  # Jaccard overlap of the question and the title
+        boost = 1.0 + settings.title_boost * (len(query & title) / len(query | title) if title else 0.0)
         if prefer is not None and index.docs[doc_index].doc_id == prefer:
             boost *= 1.0 + settings.follow_up_boost
         if overview and settings.subject_doc_boost and own and description_subject(index, doc_index) == own:
@@ -254,24 +277,45 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
             boost *= 1.0 + settings.subject_doc_boost * (1.0 if concept else 0.5)
         if task and index.docs[doc_index].kind in ("task", "tutorial"):
             boost *= 1.0 + settings.task_boost  # "〜したい": a how-to page, when the corpus says which those are
-        passages = sorted(((int(pid), float(scores[pid]) * passage_boost(index, query, weights, int(pid), intent,
-                                                                          settings)) for pid in mine),
+        scored.append((float(base[i]) * boost, doc_index, i))
+    scored.sort(key=lambda d: (-d[0], d[1]))
+    # Passages are re-scored only for the articles kept, when first asked for: which passage is shown
+    # does not move an article.
+    total = sum(weights.values())
+
+    def rescore(i: int) -> Callable[[], list[tuple[int, float]]]:
+        def passages() -> list[tuple[int, float]]:
+            pids = candidates[starts[i]:ends[i]]
+            mine = pids[np.argsort(-found[starts[i]:ends[i]], kind="stable")][:settings.passages_per_doc]
+            return sorted(((int(pid), float(scores[pid]) * passage_boost(index, query, weights, int(pid), intent,
+                                                                         settings, total)) for pid in mine),
                           key=lambda p: -p[1])
-        docs.append(RankedDoc(doc_index, float(base[i]) * boost, passages[0][0], tuple(passages[:5])))
-    docs.sort(key=lambda d: (-d.score, d.doc_index))
-    ranked = docs[:depth]
+        return passages
+
+    ranked = [RankedDoc(doc_index, score, rescore(i)) for score, doc_index, i in scored[:depth]]
     if judged is not None and judged != list(terms):
-        best_raw = float(scorer.get_scores(judged).max()) if judged else 0.0
+        best_raw = float(postings.get_scores(judged).max()) if judged else 0.0
     judged = list(terms) if judged is None else judged
     coverage = _coverage(index, judged, ranked[0].doc_index, settings) if judged else 0.0
     ideal = sum(_weight(index, t, settings) for t in judged) * (K1 + 1)
-    unknown = sum(1 for t in judged if t not in scorer.vocab) / len(judged) if judged else 1.0
+    unknown = sum(1 for t in judged if t not in postings.vocab) / len(judged) if judged else 1.0
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
     probability = answer_probability(features, settings)
     graded, about, about_feats, mentions = grade(index, terms, tuple(ranked), probability, scores, unknown_name,
                                                  query, latin, settings)
     return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
                         graded, about_feats, about, mentions)
+
+
+def _top(values: np.ndarray, n: int) -> list[int]:
+    """Positions of the n largest values, largest first, ties in position order: what a stable argsort
+    of ``-values`` cut to n gives, found by partitioning instead of sorting them all."""
+    if len(values) <= n:
+        return [int(i) for i in np.argsort(-values, kind="stable")]
+    negated = -values
+    kth = np.partition(negated, n - 1)[n - 1]
+    chosen = np.flatnonzero(negated <= kth)
+    return [int(i) for i in chosen[np.argsort(negated[chosen], kind="stable")][:n]]
 
 
 _NAME = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")
@@ -299,23 +343,25 @@ def subject_of(index: SearchIndex, terms: list[str], latin: frozenset[str] | Non
     that some heading of the corpus uses (サイドカー); everyday loanwords (アプリ, リリース) are not.
     Without ``latin`` (the terms written in Latin letters), every Latin or katakana term counts."""
     headings = _heading_vocabulary(index)
-    names = [t for t in dict.fromkeys(terms) if t in index.scorer.vocab and _NAME.match(t) and t not in _DOMAIN
-             and len(index.scorer.postings(t)[0]) <= settings.subject_max_passages
+    names = [t for t in dict.fromkeys(terms) if t in index.postings.vocab and _NAME.match(t) and t not in _DOMAIN
+             and len(index.postings.term_postings(t)[0]) <= settings.subject_max_passages
              and (latin is None or t in latin or t in headings)]
-    return max(names, key=index.scorer.term_idf) if names else None
+    return max(names, key=index.postings.term_idf) if names else None
 
 
 def is_near_known(index: SearchIndex, term: str) -> bool:
     """A known word lies within two edits of this one (one edit for words under six letters): a typo,
     not a name the guide does not know."""
-    vocab = index.scorer.vocab
+    vocab = index.postings.vocab
     stem = re.sub(r"(?:ing|ed|es|s)$", "", term)  # debugging → debugg, pods → pod: an English form of a known word
     if stem != term and len(stem) >= 3 and (stem in vocab or is_near_known(index, stem)):
         return True
-    buckets = _vocab_by_length(id(vocab), tuple(vocab))
+    buckets = _vocab_by_length(index)
     limit = 2 if len(term) >= 6 else 1
     near = (w for n in range(len(term) - limit, len(term) + limit + 1) for w in buckets.get(n, ()))
-    return any(_edit_distance_at_most(term, w, limit) for w in near)
+    # Each letter of the term that a word lacks costs at least one edit: a cheap, exact pre-check.
+    return any(_edit_distance_at_most(term, w, limit) for w in near
+               if sum(c not in w for c in term) <= limit)
 
 
 def _count(text: str, surfaces: dict[str, str], term: str) -> int:
@@ -342,15 +388,15 @@ def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, 
         in_heading = float(subject in _heading_vocabulary(index))
         here = float(subject in path)
         count = min(_count(passage.text, index.surfaces(best), subject), 3) / 3
-        spread = math.log(len(index.scorer.postings(subject)[0]) + 1) / math.log(settings.subject_max_passages + 1)
+        spread = math.log(len(index.postings.term_postings(subject)[0]) + 1) / math.log(settings.subject_max_passages + 1)
     # A question of one topic word ("ConfigMapの使い方") asks about that thing as a whole: the heading
     # that answers it is mostly about it, not about generating its YAML.
-    own = [t for t in dict.fromkeys(terms) if t in index.scorer.vocab]
+    own = [t for t in dict.fromkeys(terms) if t in index.postings.vocab]
     focus = 1.0
     heading_terms = set(own_heading_terms(index, best))
     if len(own) == 1 and heading_terms and description_subject(index, docs[0].doc_index) != frozenset(own):
         # (a page whose description opens by naming the word is about it, whatever the section)
-        idf = {t: index.scorer.term_idf(t) for t in heading_terms}
+        idf = {t: index.postings.term_idf(t) for t in heading_terms}
         focus = sum(w for t, w in idf.items() if t in (query or set(terms))) / sum(idf.values())
     return (confidence, in_heading, count, spread, heading, float(unknown_name), focus, here), subject
 
@@ -368,7 +414,7 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
         return NONE, 0.0, (), ()
     features, subject = about_features(index, terms, docs, confidence, unknown_name, query, latin, settings)
     focused = features[6] >= settings.min_focus
-    rare = subject is not None and len(index.scorer.postings(subject)[0]) <= settings.mention_max_passages
+    rare = subject is not None and len(index.postings.term_postings(subject)[0]) <= settings.mention_max_passages
     passing = rare and features[1] == 0 and features[7] == 0 and features[2] <= 1 / 3 \
         and features[4] < settings.answering_heading
     about = 0.0 if passing or unknown_name or not focused else 1.0
@@ -377,7 +423,7 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
     if subject is None or unknown_name or confidence < settings.mention_min:
         # Nothing named, a name the guide never uses (Terraform), or too little in common: not in the guide.
         return NONE, about, features, ()
-    ids, _ = index.scorer.postings(subject)
+    ids, _ = index.postings.term_postings(subject)
     mentions = tuple((int(p), float(scores[p])) for p in sorted(ids, key=lambda p: -scores[p]))
     return MENTION, about, features, mentions
 
@@ -403,13 +449,16 @@ def own_heading_terms(index: SearchIndex, pid: int) -> tuple[str, ...]:
     The index keeps each passage's heading path as one list of distinct terms, so a sub-section
     that repeats its parent's words (「ConfigMap と Secret の YAML を生成するには？」 under 「Service・
     ConfigMap・Secret… の YAML も自動生成できる？」) cannot be told apart by them: its own heading is
-    analyzed again (with the analyzer ``bind_heading_analyzer`` gave the index)."""
+    analyzed again (when the index is built, ``SearchIndex.own_heading``; for an index without them, here
+    with the analyzer ``bind_heading_analyzer`` gave the index)."""
     cache = index.__dict__.setdefault("_own_heading_cache", {})
     found = cache.get(pid)
     if found is None:
         analyzer = index.__dict__.get("_heading_analyzer")
         if analyzer is None:
             found = index.section_terms(pid)
+        elif (stored := index.own_heading(pid)) is not None:  # analyzed when the index was built
+            found = stored
         else:
             heading = index.passage(pid).section.split(SECTION_SEPARATOR)[-1]
             found = tuple(dict.fromkeys(analyzer.terms(heading))) if heading else ()
@@ -451,44 +500,59 @@ def bind_heading_analyzer(index: SearchIndex, analyzer) -> None:
     """Give the index the analyzer that analyzes its headings again (``own_heading_terms``)."""
     index.__dict__["_heading_analyzer"] = analyzer
     index.__dict__["_own_heading_cache"] = {}
+    index.__dict__["_heading_sets_cache"] = {}
 
 
-_HOWTO_HEADING = re.compile(r"(?:には|方法は|どうする|どう書く|どう取る|どう用意する)(?:[？?]|$)|(?:するには|には)[？?（(]")
 
 
 def is_howto_heading(index: SearchIndex, pid: int) -> bool:
     """The passage's own heading asks how to do something (「…を見るには？」, 「…の方法は？」)."""
+    if index.howto is not None:  # found when the index was built
+        return bool(index.howto[pid])
     cache = index.__dict__.setdefault("_howto_cache", {})
     found = cache.get(pid)
     if found is None:
         heading = index.passage(pid).section.split(SECTION_SEPARATOR)[-1].strip()
-        found = cache[pid] = bool(_HOWTO_HEADING.search(heading))
+        found = cache[pid] = bool(HOWTO_HEADING.search(heading))
     return found
 
 
-def heading_match(index: SearchIndex, weights: dict[str, float], pid: int) -> float:
+def _heading_sets(index: SearchIndex, pid: int) -> tuple[frozenset[str], frozenset[str], bool]:
+    """(terms of the heading path, terms of the own heading, whether the path is empty) of a passage, as
+    sets, kept with the index: re-ranking asks for them again for every question."""
+    cache = index.__dict__.setdefault("_heading_sets_cache", {})
+    found = cache.get(pid)
+    if found is None:
+        path = index.section_terms(pid)
+        found = cache[pid] = (frozenset(path), frozenset(own_heading_terms(index, pid)), not path)
+    return found
+
+
+def heading_match(index: SearchIndex, weights: dict[str, float], pid: int, total: float | None = None) -> float:
     """How well the passage's own heading asks the question (0..1): the IDF share of the question's
-    words found in it."""
-    total = sum(weights.values())
-    own = set(own_heading_terms(index, pid))
+    words found in it. (``total``: the sum of ``weights``, when the caller has it.)"""
+    if total is None:
+        total = sum(weights.values())
+    own = _heading_sets(index, pid)[1]
     if not total or not own:
         return 0.0
     return sum(w for t, w in weights.items() if t in own) / total
 
 
 def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float], pid: int, intent: Intent,
-                  settings: SearchSettings = DEFAULT_SEARCH) -> float:
+                  settings: SearchSettings = DEFAULT_SEARCH, total: float | None = None) -> float:
     """How much better than its BM25 score a passage answers the question: its heading asks what
-    was asked, it defines what a "what is" question asks about, it opens its section."""
-    heading = index.section_terms(pid)
-    overlap = _overlap(query, heading)
+    was asked, it defines what a "what is" question asks about, it opens its section. (``total``: the
+    sum of ``weights``, when the caller has it.)"""
+    heading, own, no_heading = _heading_sets(index, pid)
+    overlap = len(query & heading) / len(query | heading) if heading else 0.0  # Jaccard
     boost = 1.0 + settings.section_boost * overlap
     if settings.own_heading_boost:
-        boost *= 1.0 + settings.own_heading_boost * heading_match(index, weights, pid)
+        boost *= 1.0 + settings.own_heading_boost * heading_match(index, weights, pid, total)
     # A defining passage is preferred when it defines what was asked (its own heading shares a word
     # with the question), or is the article's lead: "サイドカーとは？" does not answer "Podとは？", and
     # "startup probe とは？" under "liveness probeとreadiness probeの違いは？" does not answer "liveness probeとは".
-    if intent.definition and index.defines[pid] and (not heading or set(own_heading_terms(index, pid)) & query):
+    if intent.definition and index.defines[pid] and (no_heading or own & query):
         boost *= 1.0 + settings.definition_boost
     if intent.task and settings.howto_boost and is_howto_heading(index, pid):
         boost *= 1.0 + settings.howto_boost  # "どうやって見るの" → 「…を見るには？」, not 「…はどこに保存されている？」
@@ -497,18 +561,18 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     return boost
 
 
-def _overlap(query: set[str], terms: tuple[str, ...]) -> float:
-    """Jaccard overlap of the question's terms and a title's or heading's terms."""
-    if not terms:
-        return 0.0
-    heading = set(terms)
-    return len(query & heading) / len(query | heading)
+def _title_set(index: SearchIndex, doc_index: int) -> frozenset[str]:
+    """An article's title terms as a set, kept with the index (re-ranking asks for some 30 per question)."""
+    sets = index.__dict__.get("_title_sets")
+    if sets is None:
+        sets = index.__dict__["_title_sets"] = [frozenset(d.title_terms) for d in index.docs]
+    return sets[doc_index]
 
 
 def _weight(index: SearchIndex, term: str, settings: SearchSettings = DEFAULT_SEARCH) -> float:
     """A term's IDF; an unknown word gets ``unknown_weight`` times the IDF of a word found nowhere."""
-    idf = index.scorer.term_idf(term)
-    return idf if term in index.scorer.vocab else settings.unknown_weight * idf
+    idf = index.postings.term_idf(term)
+    return idf if term in index.postings.vocab else settings.unknown_weight * idf
 
 
 def _coverage(index: SearchIndex, terms: list[str], doc_index: int, settings: SearchSettings = DEFAULT_SEARCH) -> float:
@@ -519,7 +583,7 @@ def _coverage(index: SearchIndex, terms: list[str], doc_index: int, settings: Se
     for term in set(terms):
         idf = _weight(index, term, settings)
         total += idf
-        ids, _ = index.scorer.postings(term)
+        ids, _ = index.postings.term_postings(term)
         if len(ids):
             at = int(np.searchsorted(ids, lo))
             if at < len(ids) and ids[at] < hi:

@@ -354,6 +354,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--skip-10x", action="store_true", help="skip the rows that need the 10x corpus on disk")
     parser.add_argument("--skip-chat", action="store_true")
+    parser.add_argument("--only-end-to-end", action="store_true",
+                        help="only the per-question rows of `ask --json -` (docs and 10x docs corpus)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="k8s-bench-"))
     cache = work / "cache"
@@ -365,7 +367,8 @@ def main() -> None:
     print(f"  {'measure':<50} {'ours':<26} {'peer (same run)':<36} {'ratio':>9}  {'target':<9} met note")
     compile_bytecode()
     try:
-        warm_ask("default corpus", [], QUESTION, args.runs * 2, env)
+        if not args.only_end_to_end:
+            warm_ask("default corpus", [], QUESTION, args.runs * 2, env)
         if not has_docs:
             print(f"  (the docs corpus is not at {args.docs}: its rows are skipped)")
         else:
@@ -377,15 +380,17 @@ def main() -> None:
             questions = [q.text for q in load_question_set(REPO / "tests/data/docs_questions.yaml")]
             analyzed = [docs.analyze_question(q) for q in questions]
             terms = corpus_terms_for(docs.index, docs.analyzer)
-            scoring(f"{len(terms):,} passages", terms, analyzed)
-            big = synthetic_terms(terms, 10)
-            scoring(f"{len(big):,} passages (10x synthetic)", big, analyzed)
-            del big
+            if not args.only_end_to_end:
+                scoring(f"{len(terms):,} passages", terms, analyzed)
+                big = synthetic_terms(terms, 10)
+                scoring(f"{len(big):,} passages (10x synthetic)", big, analyzed)
+                del big
             end_to_end("docs corpus", docs_args, questions, args.runs, env, "<= 1.0 ms")
-            texts = list(dict.fromkeys(t for pid in range(docs.index.n_passages) for t in passage_fields(
-                docs.index.passage(pid), docs.index.docs[int(docs.index.passage_doc[pid])].description)))
-            analyzer_per_char(texts)
-            cold_build(args.docs, max(3, args.runs // 2), env)
+            if not args.only_end_to_end:
+                texts = list(dict.fromkeys(t for pid in range(docs.index.n_passages) for t in passage_fields(
+                    docs.index.passage(pid), docs.index.docs[int(docs.index.passage_doc[pid])].description)))
+                analyzer_per_char(texts)
+                cold_build(args.docs, max(3, args.runs // 2), env)
             if not args.skip_10x:
                 tenfold = make_tenfold(args.docs, work / "tenfold")
                 ten_args = ["--corpus", str(tenfold), "--base-url", BASE_URL]
@@ -395,8 +400,9 @@ def main() -> None:
                 print(f"  (10x corpus: {sum(1 for _ in tenfold.rglob('*.md'))} files, index built in"
                       f" {time.perf_counter() - t:.1f} s)")
                 end_to_end("10x docs corpus", ten_args, questions, max(3, args.runs // 2), env, "<= 3.0 ms")
-                warm_ask("10x docs corpus", ten_args, DOCS_QUESTION, args.runs, env, rss_row=True)
-        if not args.skip_chat:
+                if not args.only_end_to_end:
+                    warm_ask("10x docs corpus", ten_args, DOCS_QUESTION, args.runs, env, rss_row=True)
+        if not args.skip_chat and not args.only_end_to_end:
             chat_app(max(3, args.runs // 2), env)
     finally:
         shutil.rmtree(work, ignore_errors=True)

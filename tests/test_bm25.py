@@ -47,7 +47,7 @@ def test_guide_index_scores_equal_rank_bm25_on_real_questions(guide):
     reference = make_reference(terms)
     for question in ["Podとコンテナの違いは？", "svcって何", "コンテナに入るには", "ネームスペースの作り方", "ログ 過去"]:
         query = guide.analyze_question(question)
-        assert np.array_equal(reference.get_scores(query), guide.index.scorer.get_scores(query))
+        assert np.array_equal(reference.get_scores(query), guide.index.postings.get_scores(query))
 
 
 def test_cached_index_scores_equal_rank_bm25(tmp_path):
@@ -59,4 +59,4 @@ def test_cached_index_scores_equal_rank_bm25(tmp_path):
     reference = make_reference(corpus_terms_for(cached.index, cached.analyzer))
     for question in ["Podとコンテナの違いは？", "svcって何", "ログ 過去 ログ"]:
         query = cached.analyze_question(question)
-        assert np.array_equal(reference.get_scores(query), cached.index.scorer.get_scores(query))
+        assert np.array_equal(reference.get_scores(query), cached.index.postings.get_scores(query))
