@@ -54,6 +54,10 @@ class SearchSettings:
     subject_doc_boost: float = 3.0
     """For "what is X / why X", a page whose description opens by naming X (「Kubernetesは、…」) ranks higher
     (docs: "what is Kubernetes" questions at the overview page 0/7 → 4/7; 1.0 → 3/7)."""
+    glossary_weight: float = 0.5
+    """A glossary entry (reference/glossary/) is a definition stub: unless the question shares a word of its term, it
+    scores this share, so a question-style query reaches the page that explains ("そもそもk8sって何を
+    してくれるの" reached the immutable-infrastructure entry)."""
     howto_boost: float = 0.3
     """For "how do I", a passage whose own heading asks how (「…するには？」) is preferred
     (0 → section R@1 0.771, 0.15 → 0.779, 0.3 → 0.781, 0.5 → 0.779)."""
@@ -275,6 +279,8 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
             # "Kubernetesとは" → the page that says "Kubernetesは、…"; a concept page explains, a portal links
             concept = index.docs[doc_index].kind == "concept"
             boost *= 1.0 + settings.subject_doc_boost * (1.0 if concept else 0.5)
+        if settings.glossary_weight != 1.0 and is_stub(index, doc_index) and not _names_term(title, query):
+            boost *= settings.glossary_weight  # a glossary entry answers "what is <its term>" only
         if task and index.docs[doc_index].kind in ("task", "tutorial"):
             boost *= 1.0 + settings.task_boost  # "〜したい": a how-to page, when the corpus says which those are
         scored.append((float(base[i]) * boost, doc_index, i))
@@ -559,6 +565,20 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     if index.opens[pid]:  # a section's opening answers its heading's question; later pieces elaborate
         boost *= 1.0 + settings.opening_boost
     return boost
+
+
+GLOSSARY_FOLDER = "reference/glossary/"
+
+
+def is_stub(index: SearchIndex, doc_index: int) -> bool:
+    """The page is a glossary entry (Hugo docs' reference/glossary/): a short definition of one term."""
+    return index.docs[doc_index].path.replace("\\", "/").startswith(GLOSSARY_FOLDER)
+
+
+def _names_term(title: frozenset[str], query: set[str]) -> bool:
+    """The question shares a word of a page's title; "kubernetes" counts only when the title is that word
+    alone (every question about the docs says Kubernetes; kube-controller-manager's title says it too)."""
+    return bool((title & query) - _DOMAIN or (title and title <= _DOMAIN and title <= query))
 
 
 def _title_set(index: SearchIndex, doc_index: int) -> frozenset[str]:

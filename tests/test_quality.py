@@ -102,3 +102,12 @@ def test_a_docs_hit_links_to_its_sections_anchor(docs_assistant):
 def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant):
     answer = docs_assistant.ask("Kubernetesとは何ですか？")
     assert answer.hits and answer.hits[0].path == "concepts/overview/_index.md"
+
+
+@needs_docs()
+def test_a_glossary_entry_does_not_answer_a_question_that_does_not_name_its_term(docs_assistant):
+    # kube-controller-manager's one-paragraph entry says "Kubernetes" and "コンポーネント" too
+    answer = docs_assistant.ask("Kubernetesはどんなコンポーネントで動いているの？")
+    assert answer.hits and answer.hits[0].path == "concepts/overview/components.md"
+    named = docs_assistant.ask("kube-controller-managerとは何ですか")
+    assert named.hits and named.hits[0].path == "reference/glossary/kube-controller-manager.md"
