@@ -264,10 +264,13 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     rerank = _top(base, settings.rerank_depth)
     if overview and settings.subject_doc_boost and own:
         # The page that names the subject in its description joins the re-ranking however common the word.
-        for doc_index in subject_pages(index).get(own, ()):
-            at = int(np.searchsorted(doc_ids, doc_index))
-            if at < len(doc_ids) and doc_ids[at] == doc_index and at not in rerank:
-                rerank.append(at)
+        for named, pages in subject_pages(index).items():
+            if not named <= own:
+                continue
+            for doc_index in pages:
+                at = int(np.searchsorted(doc_ids, doc_index))
+                if at < len(doc_ids) and doc_ids[at] == doc_index and at not in rerank:
+                    rerank.append(at)
     scored: list[tuple[float, int, int]] = []  # (score, doc index, position in doc_ids)
     for i in rerank:
         doc_index = int(doc_ids[i])
@@ -275,7 +278,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         boost = 1.0 + settings.title_boost * (len(query & title) / len(query | title) if title else 0.0)
         if prefer is not None and index.docs[doc_index].doc_id == prefer:
             boost *= 1.0 + settings.follow_up_boost
-        if overview and settings.subject_doc_boost and own and description_subject(index, doc_index) == own:
+        if overview and settings.subject_doc_boost and own and names_subject(index, doc_index, own):
             # "Kubernetesとは" → the page that says "Kubernetesは、…"; a concept page explains, a portal links
             concept = index.docs[doc_index].kind == "concept"
             boost *= 1.0 + settings.subject_doc_boost * (1.0 if concept else 0.5)
@@ -486,6 +489,13 @@ def description_subject(index: SearchIndex, doc_index: int) -> frozenset[str]:
         found = frozenset(analyzer.terms(match.group(1))) if analyzer is not None and match else frozenset()
         cache[doc_index] = found
     return found
+
+
+def names_subject(index: SearchIndex, doc_index: int, own: frozenset[str]) -> bool:
+    """The page's description opens by naming the question's subject: all of what it names is among the
+    question's topic words (「そもそもk8sって何をしてくれるの」 asks about Kubernetes, with a filler word)."""
+    named = description_subject(index, doc_index)
+    return bool(named) and named <= own
 
 
 def subject_pages(index: SearchIndex) -> dict[frozenset[str], tuple[int, ...]]:
