@@ -121,7 +121,8 @@ def asks_definition(question: str) -> bool:
     return bool(_DEFINITION_QUESTION.search(question)) and not _COMPARISON.search(question)
 
 
-_WHY_QUESTION = re.compile(r"なぜ|何故|理由|何をして|何ができ|できること|メリット|必要なの|必要な理由|\bwhy\b", re.I)
+_WHY_QUESTION = re.compile(r"なぜ|何故|なんで|理由|何をして|何ができ|できること|メリット|必要なの|必要な理由|要るの|"
+                           r"(?:なん|何)なの|何が(?:楽|便利|嬉し|うれし|良い|いい)|楽になる|\bwhy\b", re.I)
 
 
 def asks_overview(question: str) -> bool:
