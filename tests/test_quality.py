@@ -111,3 +111,9 @@ def test_a_glossary_entry_does_not_answer_a_question_that_does_not_name_its_term
     assert answer.hits and answer.hits[0].path == "concepts/overview/components.md"
     named = docs_assistant.ask("kube-controller-managerとは何ですか")
     assert named.hits and named.hits[0].path == "reference/glossary/kube-controller-manager.md"
+
+
+@needs_docs()
+def test_a_why_question_reaches_the_concept_page_named_after_its_subject(docs_assistant):
+    answer = docs_assistant.ask("なんでNamespaceで分けるの？")
+    assert answer.hits and answer.hits[0].path == "concepts/overview/working-with-objects/namespaces.md"
