@@ -110,7 +110,7 @@ class Conversation:
             self.terms, self.topic = (), ""
 
 
-_DEFINITION_QUESTION = re.compile(r"とは|って(何|なに|なん)|は何|はなに|何ですか|なんですか|意味|what is", re.I)
+_DEFINITION_QUESTION = re.compile(r"とは|って(何|なに|なん)(?!のため)|は何|はなに|何ですか|なんですか|意味|what is", re.I)
 
 
 _COMPARISON = re.compile(r"違い|違う|比較|比べ|差|どっち|どちら|vs", re.I)
@@ -121,7 +121,8 @@ def asks_definition(question: str) -> bool:
     return bool(_DEFINITION_QUESTION.search(question)) and not _COMPARISON.search(question)
 
 
-_WHY_QUESTION = re.compile(r"なぜ|何故|理由|何をして|何ができ|できること|メリット|必要なの|必要な理由|\bwhy\b", re.I)
+_WHY_QUESTION = re.compile(r"なぜ|何故|なんで|どうして|何のため|理由(?!が(?:わから|分から))|何をして|何ができ|できること|メリット|必要なの|必要な理由|要るの|"
+                           r"(?:なん|何)なの|何が(?:楽|便利|嬉し|うれし|良い|いい)|楽になる|\bwhy\b", re.I)
 
 
 def asks_overview(question: str) -> bool:

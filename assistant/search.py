@@ -54,6 +54,14 @@ class SearchSettings:
     subject_doc_boost: float = 3.0
     """For "what is X / why X", a page whose description opens by naming X (「Kubernetesは、…」) ranks higher
     (docs: "what is Kubernetes" questions at the overview page 0/7 → 4/7; 1.0 → 3/7)."""
+    glossary_weight: float = 0.5
+    """A glossary entry (reference/glossary/) is a definition stub: unless the question shares a word of its term, it
+    scores this share, so a question-style query reaches the page that explains ("そもそもk8sって何を
+    してくれるの" reached the immutable-infrastructure entry)."""
+    named_page_boost: float = 0.5
+    """For "why X" (not "what is X": there the glossary entry answers), a concept page whose title names X
+    (the question's rarest Latin or katakana word) ranks higher: 「Namespaceって何のために分けるの」 → the
+    page 「Namespace(名前空間)」 (docs learner tuning R@1 0.721 → 0.727; 0.5 and 1.0 the same)."""
     howto_boost: float = 0.3
     """For "how do I", a passage whose own heading asks how (「…するには？」) is preferred
     (0 → section R@1 0.771, 0.15 → 0.779, 0.3 → 0.781, 0.5 → 0.779)."""
@@ -260,10 +268,15 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     rerank = _top(base, settings.rerank_depth)
     if overview and settings.subject_doc_boost and own:
         # The page that names the subject in its description joins the re-ranking however common the word.
-        for doc_index in subject_pages(index).get(own, ()):
-            at = int(np.searchsorted(doc_ids, doc_index))
-            if at < len(doc_ids) and doc_ids[at] == doc_index and at not in rerank:
-                rerank.append(at)
+        for named, pages in subject_pages(index).items():
+            if not named <= own:
+                continue
+            for doc_index in pages:
+                at = int(np.searchsorted(doc_ids, doc_index))
+                if at < len(doc_ids) and doc_ids[at] == doc_index and at not in rerank:
+                    rerank.append(at)
+    names = [t for t in own if _NAME.match(t) and t not in _DOMAIN] if overview and not definition else []
+    name = max(names, key=postings.term_idf) if names else None
     scored: list[tuple[float, int, int]] = []  # (score, doc index, position in doc_ids)
     for i in rerank:
         doc_index = int(doc_ids[i])
@@ -271,10 +284,14 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         boost = 1.0 + settings.title_boost * (len(query & title) / len(query | title) if title else 0.0)
         if prefer is not None and index.docs[doc_index].doc_id == prefer:
             boost *= 1.0 + settings.follow_up_boost
-        if overview and settings.subject_doc_boost and own and description_subject(index, doc_index) == own:
+        if overview and settings.subject_doc_boost and own and names_subject(index, doc_index, own):
             # "Kubernetesとは" → the page that says "Kubernetesは、…"; a concept page explains, a portal links
             concept = index.docs[doc_index].kind == "concept"
             boost *= 1.0 + settings.subject_doc_boost * (1.0 if concept else 0.5)
+        if settings.glossary_weight != 1.0 and is_stub(index, doc_index) and not _names_term(title, query):
+            boost *= settings.glossary_weight  # a glossary entry answers "what is <its term>" only
+        if name and settings.named_page_boost and index.docs[doc_index].kind == "concept" and name in title:
+            boost *= 1.0 + settings.named_page_boost  # "Namespaceって何のため" → the page named Namespace
         if task and index.docs[doc_index].kind in ("task", "tutorial"):
             boost *= 1.0 + settings.task_boost  # "〜したい": a how-to page, when the corpus says which those are
         scored.append((float(base[i]) * boost, doc_index, i))
@@ -482,6 +499,13 @@ def description_subject(index: SearchIndex, doc_index: int) -> frozenset[str]:
     return found
 
 
+def names_subject(index: SearchIndex, doc_index: int, own: frozenset[str]) -> bool:
+    """The page's description opens by naming the question's subject: all of what it names is among the
+    question's topic words (「そもそもk8sって何をしてくれるの」 asks about Kubernetes, with a filler word)."""
+    named = description_subject(index, doc_index)
+    return bool(named) and named <= own
+
+
 def subject_pages(index: SearchIndex) -> dict[frozenset[str], tuple[int, ...]]:
     """Pages by what their description opens by naming (computed once per index, when first asked)."""
     pages = index.__dict__.get("_subject_pages")
@@ -559,6 +583,20 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     if index.opens[pid]:  # a section's opening answers its heading's question; later pieces elaborate
         boost *= 1.0 + settings.opening_boost
     return boost
+
+
+GLOSSARY_FOLDER = "reference/glossary/"
+
+
+def is_stub(index: SearchIndex, doc_index: int) -> bool:
+    """The page is a glossary entry (Hugo docs' reference/glossary/): a short definition of one term."""
+    return index.docs[doc_index].path.replace("\\", "/").startswith(GLOSSARY_FOLDER)
+
+
+def _names_term(title: frozenset[str], query: set[str]) -> bool:
+    """The question shares a word of a page's title; "kubernetes" counts only when the title is that word
+    alone (every question about the docs says Kubernetes; kube-controller-manager's title says it too)."""
+    return bool((title & query) - _DOMAIN or (title and title <= _DOMAIN and title <= query))
 
 
 def _title_set(index: SearchIndex, doc_index: int) -> frozenset[str]:

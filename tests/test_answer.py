@@ -89,6 +89,17 @@ def test_question_intent_is_read_from_the_wording():
     assert not asks_task("Serviceのタイプは？")
 
 
+def test_casual_why_and_what_for_questions_ask_for_an_overview():
+    from assistant.answer import asks_overview
+    for question in ("k8sを導入すると運用の何が楽になるの？", "コンテナオーケストレーションって結局なんなの？",
+                     "なんでDockerだけじゃ足りないの", "Podって何ができるの"):
+        assert asks_overview(question), question
+    assert not asks_overview("Podのログを見るには？") and not asks_overview("Deploymentをロールバックしたい")
+    from assistant.answer import asks_definition
+    assert asks_overview("Namespaceって何のために分けるの？") and not asks_definition("Namespaceって何のために分けるの？")
+    assert not asks_overview("コンテナが何度も再起動してるけど理由がわからない")  # a symptom, not "why use it"
+
+
 def test_highlighting_leaves_text_that_is_already_bold_alone():
     text = "Podとコンテナの違いは、**コンテナが実行単位である**という点です。コンテナ"
     out = highlight_markdown(text, ("コンテナ",))
