@@ -3,7 +3,8 @@
 Without a terminal (standard input or output not a TTY, or ``TERM=dumb``) a full-screen app only
 writes escape codes into a pipe and waits forever, so it refuses to start and points to the
 one-shot command. SIGTERM and SIGHUP end the app through its normal exit, which leaves the
-alternate screen, turns mouse reporting off and shows the cursor again.
+alternate screen, turns mouse reporting off and shows the cursor again; a process whose terminal is
+gone and cannot be restored still ends (a watchdog), instead of lingering without one.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import os
 import signal
 import sys
+import threading
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,5 +52,14 @@ def exit_on_signals(app: "App") -> None:
             pass
 
 
+# After a signal the app gets this long to exit normally. When the terminal is already gone (SIGHUP
+# from a closed window), writing the restore sequences can block the app's writer thread forever,
+# and the process would linger without a terminal: then it ends without them.
+EXIT_GRACE_SECONDS = 3.0
+
+
 def _exit(app: "App", code: int) -> None:
+    watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(code,))
+    watchdog.daemon = True
+    watchdog.start()
     app.exit(code, return_code=code)

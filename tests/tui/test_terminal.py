@@ -179,3 +179,29 @@ def test_sigterm_and_sighup_restore_the_terminal(terminal, signum):
     # the cursor is shown again and mouse reporting is off (tmux tracks both for the pane)
     flags = terminal.tmux("display-message", "-p", "-t", "app", "#{cursor_flag} #{mouse_any_flag} #{alternate_on}")
     assert flags.split() == ["1", "0", "0"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_closing_the_terminal_while_answering_never_leaves_the_app_running(terminal):
+    # Closing the window (tmux kill-server) hangs up the app right after a burst of work; writing the
+    # restore sequences to a terminal that is gone could block its exit forever.
+    pid = terminal.pid()
+    terminal.raw("Serviceとは\rNamespaceとは\rログを見るには\r")
+    terminal.wait_for("あなた  ログを見るには")
+    terminal.keys("C-l")
+    terminal.wait_for("会話を消しました")
+    terminal.close()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.1)
+    alive = _alive(pid)
+    if alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "the app kept running after its terminal was closed"
