@@ -174,20 +174,20 @@ def evaluate(assistant, questions: list[Question], depth: int = 5, ks: tuple[int
     for question in questions:
         answer = assistant.ask(question.text)
         covered = answer.coverage == "full"
-        if question.group == OUT_OF_SCOPE:
-            report.out_of_scope += 1
-            if covered:
-                report.wrongly_answered.append((question.text, answer.hits[0].heading_path if answer.hits else ""))
+        if question.group in (OUT_OF_SCOPE, NEAR_MISS):  # must not be answered as covered
+            near = question.group == NEAR_MISS
+            if near:
+                report.near_miss += 1
             else:
-                declined += 1
-            continue
-        if question.group == NEAR_MISS:
-            report.near_miss += 1
+                report.out_of_scope += 1
             if covered:
-                report.near_miss_answered.append((question.text, answer.hits[0].heading_path if answer.hits else ""))
-            else:
+                shown = answer.hits[0].heading_path if answer.hits else ""
+                (report.near_miss_answered if near else report.wrongly_answered).append((question.text, shown))
+            elif near:
                 nm_declined += 1
                 nm_mention += answer.coverage == "mention"
+            else:
+                declined += 1
             continue
         report.in_scope += 1
         docs, _covered, _coverage = assistant.rank_documents(question.text, depth=max(depth, max(ks)))

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from rich.text import Text
 
+from ..sanitize import one_line as sanitize_one_line
 from ..sanitize import terminal_text
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates that
@@ -27,8 +28,8 @@ def clean(text: str | None) -> str:
 
 
 def one_line(text: str | None) -> str:
-    """Cleaned text on one line (for titles, headings and history entries)."""
-    return " ".join(clean(text).split())
+    """Cleaned text on one line (for titles, headings and history entries), not shortened."""
+    return sanitize_one_line(text, None)
 
 
 def plain(text: str | None, style: str = "") -> Text:
