@@ -45,6 +45,7 @@ class Assistant:
     answer_settings: AnswerSettings = DEFAULT_ANSWER
     _generic: frozenset[str] = frozenset()
     _variants: dict[str, str] = field(default_factory=dict)
+    _phrase_terms: dict[str, list[str]] = field(default_factory=dict)  # concept phrase -> its terms
 
     # --- opening ------------------------------------------------------------------------------------
 
@@ -183,7 +184,9 @@ class Assistant:
         for phrase, concept in self.index.concepts.matches(question):
             known = [c for c in concept if c in vocab]
             if known:
-                explained.update(self.analyzer.terms(phrase))
+                if phrase not in self._phrase_terms:  # a phrase's analysis never changes: once per phrase
+                    self._phrase_terms[phrase] = self.analyzer.terms(phrase)
+                explained.update(self._phrase_terms[phrase])
                 concepts.extend(c for c in known if c not in concepts)
         if not explained:
             return terms
