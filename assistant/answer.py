@@ -328,12 +328,12 @@ _QUOTE = re.compile(r"「([^「」]*)」")
 
 def title_pointers(index: SearchIndex) -> TitlePointers:
     """The index's article titles for ``_pointer`` (computed once per index, when first asked)."""
-    found = index.__dict__.get("_title_pointers")
+    found = index.memo.get("_title_pointers")
     if found is None:
         titles = [d.title for d in index.docs]
         found = TitlePointers(frozenset(t for t in titles if "「" not in t and "」" not in t),
                               tuple(dict.fromkeys(f"「{t}」" for t in titles if "「" in t or "」" in t)))
-        index.__dict__["_title_pointers"] = found
+        index.memo["_title_pointers"] = found
     return found
 
 

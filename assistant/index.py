@@ -11,7 +11,7 @@ import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -109,11 +109,14 @@ class SearchIndex:
     _surfaces: list[dict[str, str]] | None = None
     _passage_file: Path | None = None
     _passage_offsets: np.ndarray | None = None
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What the asking path derives from this index once and reuses (vocabulary by length, heading
+    sets, title pointers, recent passage rows…), named by key; never saved."""
 
     def _row(self, pid: int) -> dict:
         """One passage's row of the cache file; the last few are kept, since answering reads a shown
         passage's text and then its surfaces."""
-        rows = self.__dict__.setdefault("_recent_rows", {})
+        rows = self.memo.setdefault("_recent_rows", {})
         row = rows.get(pid)
         if row is None:
             if len(rows) >= 64:

@@ -167,7 +167,7 @@ def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
 
 def _vocab_by_length(index: SearchIndex, variants: dict[str, str] | None = None) -> dict[int, list[str]]:
     """The index's known words (and the variant spellings given) by length, grouped once per index."""
-    cache = index.__dict__.setdefault("_vocab_by_length", {})
+    cache = index.memo.setdefault("_vocab_by_length", {})
     key = None if variants is None else (id(variants), len(variants))
     buckets = cache.get(key)
     if buckets is None:
@@ -341,7 +341,7 @@ _DOMAIN = frozenset({"kubernetes", "kubectl"})  # the assistant's domain itself 
 
 def _heading_vocabulary(index: SearchIndex) -> frozenset[str]:
     """Every term of every heading and title (computed once per index)."""
-    cached = index.__dict__.get("_heading_vocabulary_cache")
+    cached = index.memo.get("_heading_vocabulary_cache")
     if cached is None:
         words: set[str] = set()
         for pid in range(index.n_passages):
@@ -349,7 +349,7 @@ def _heading_vocabulary(index: SearchIndex) -> frozenset[str]:
         for doc in index.docs:
             words.update(doc.title_terms)
         cached = frozenset(words)
-        index.__dict__["_heading_vocabulary_cache"] = cached
+        index.memo["_heading_vocabulary_cache"] = cached
     return cached
 
 
@@ -468,10 +468,10 @@ def own_heading_terms(index: SearchIndex, pid: int) -> tuple[str, ...]:
     ConfigMap・Secret… の YAML も自動生成できる？」) cannot be told apart by them: its own heading is
     analyzed again (when the index is built, ``SearchIndex.own_heading``; for an index without them, here
     with the analyzer ``bind_heading_analyzer`` gave the index)."""
-    cache = index.__dict__.setdefault("_own_heading_cache", {})
+    cache = index.memo.setdefault("_own_heading_cache", {})
     found = cache.get(pid)
     if found is None:
-        analyzer = index.__dict__.get("_heading_analyzer")
+        analyzer = index.memo.get("_heading_analyzer")
         if analyzer is None:
             found = index.section_terms(pid)
         elif (stored := index.own_heading(pid)) is not None:  # analyzed when the index was built
@@ -489,10 +489,10 @@ _SUBJECT_CLAUSE = re.compile(r"^(.{1,40}?)(?:とは|は、|は|（)")
 def description_subject(index: SearchIndex, doc_index: int) -> frozenset[str]:
     """The terms of what a page's description opens by naming (「Kubernetesは、…」 → kubernetes);
     empty when it opens otherwise. Analyzed once per page, when first asked."""
-    cache = index.__dict__.setdefault("_description_subjects", {})
+    cache = index.memo.setdefault("_description_subjects", {})
     found = cache.get(doc_index)
     if found is None:
-        analyzer = index.__dict__.get("_heading_analyzer")
+        analyzer = index.memo.get("_heading_analyzer")
         match = _SUBJECT_CLAUSE.match(index.docs[doc_index].description.strip())
         found = frozenset(analyzer.terms(match.group(1))) if analyzer is not None and match else frozenset()
         cache[doc_index] = found
@@ -508,7 +508,7 @@ def names_subject(index: SearchIndex, doc_index: int, own: frozenset[str]) -> bo
 
 def subject_pages(index: SearchIndex) -> dict[frozenset[str], tuple[int, ...]]:
     """Pages by what their description opens by naming (computed once per index, when first asked)."""
-    pages = index.__dict__.get("_subject_pages")
+    pages = index.memo.get("_subject_pages")
     if pages is None:
         grouped: dict[frozenset[str], list[int]] = {}
         for doc_index in range(len(index.docs)):
@@ -516,15 +516,15 @@ def subject_pages(index: SearchIndex) -> dict[frozenset[str], tuple[int, ...]]:
             if subject:
                 grouped.setdefault(subject, []).append(doc_index)
         pages = {k: tuple(v) for k, v in grouped.items()}
-        index.__dict__["_subject_pages"] = pages
+        index.memo["_subject_pages"] = pages
     return pages
 
 
 def bind_heading_analyzer(index: SearchIndex, analyzer) -> None:
     """Give the index the analyzer that analyzes its headings again (``own_heading_terms``)."""
-    index.__dict__["_heading_analyzer"] = analyzer
-    index.__dict__["_own_heading_cache"] = {}
-    index.__dict__["_heading_sets_cache"] = {}
+    index.memo["_heading_analyzer"] = analyzer
+    index.memo["_own_heading_cache"] = {}
+    index.memo["_heading_sets_cache"] = {}
 
 
 
@@ -533,7 +533,7 @@ def is_howto_heading(index: SearchIndex, pid: int) -> bool:
     """The passage's own heading asks how to do something (「…を見るには？」, 「…の方法は？」)."""
     if index.howto is not None:  # found when the index was built
         return bool(index.howto[pid])
-    cache = index.__dict__.setdefault("_howto_cache", {})
+    cache = index.memo.setdefault("_howto_cache", {})
     found = cache.get(pid)
     if found is None:
         heading = index.passage(pid).section.split(SECTION_SEPARATOR)[-1].strip()
@@ -544,7 +544,7 @@ def is_howto_heading(index: SearchIndex, pid: int) -> bool:
 def _heading_sets(index: SearchIndex, pid: int) -> tuple[frozenset[str], frozenset[str], bool]:
     """(terms of the heading path, terms of the own heading, whether the path is empty) of a passage, as
     sets, kept with the index: re-ranking asks for them again for every question."""
-    cache = index.__dict__.setdefault("_heading_sets_cache", {})
+    cache = index.memo.setdefault("_heading_sets_cache", {})
     found = cache.get(pid)
     if found is None:
         path = index.section_terms(pid)
@@ -601,9 +601,9 @@ def _names_term(title: frozenset[str], query: set[str]) -> bool:
 
 def _title_set(index: SearchIndex, doc_index: int) -> frozenset[str]:
     """An article's title terms as a set, kept with the index (re-ranking asks for some 30 per question)."""
-    sets = index.__dict__.get("_title_sets")
+    sets = index.memo.get("_title_sets")
     if sets is None:
-        sets = index.__dict__["_title_sets"] = [frozenset(d.title_terms) for d in index.docs]
+        sets = index.memo["_title_sets"] = [frozenset(d.title_terms) for d in index.docs]
     return sets[doc_index]
 
 
