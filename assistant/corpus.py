@@ -442,6 +442,12 @@ def list_root(root: Path) -> Listing:
     return Listing(root_s, root_s, files, skipped, problems, stats)
 
 
+def listed_files(listing: Listing) -> list[tuple[str, str, int]]:
+    """(path, name relative to the root, size in bytes from the listing) of each file to read, in order."""
+    return [(path, _rel(path, listing.base), info.st_size if (info := listing.stats.get(path)) else 0)
+            for path in listing.files]
+
+
 def _rel(path: str, base: str) -> str:
     prefix = base.rstrip(os.sep) + os.sep
     return path[len(prefix):] if path.startswith(prefix) else path
@@ -453,20 +459,27 @@ NOT_REGULAR_MESSAGE = "通常のファイルではない（FIFO・デバイス�
 def load_corpus(paths: list[Path], base_url: str | None = None) -> Corpus:
     """Read every corpus root (folder or file) into documents. Raises CorpusError for unusable roots.
 
-    Each file is read once; the sha256 of the bytes read goes into ``read_digests`` so the cache
-    can prove the index was built from the content its key names. Two documents with the same
-    ``id`` are reported and the later one gets a unique id."""
+    Each file is read once (a docs folder's glossary pages are read once more, first); the sha256
+    of the bytes read goes into ``read_digests`` so the cache can prove the index was built from
+    the content its key names. Two documents with the same ``id`` are reported and the later one
+    gets a unique id. (``index.build_corpus_index`` does the same work in parallel.)"""
     corpus = Corpus()
     roots: list[str] = []
     for root in paths:
         before = len(corpus.documents)
         _load_root(Path(root), base_url, corpus)
         roots.extend([os.fspath(root)] * (len(corpus.documents) - before))
+    finish_corpus(corpus, paths, roots)
+    return corpus
+
+
+def finish_corpus(corpus: Corpus, paths: list[Path], roots: list[str]) -> None:
+    """After every root is loaded: refuse a corpus without documents (CorpusError), and give each
+    document its own id (``roots`` names each document's root)."""
     if not corpus.documents:
         shown = "、".join(shown_name(os.fspath(p)) for p in paths)
         raise CorpusError(f"コーパス {shown} から読める文書が見つかりませんでした")
     _unique_ids(corpus, roots)
-    return corpus
 
 
 def _unique_ids(corpus: Corpus, roots: list[str]) -> None:
@@ -491,10 +504,19 @@ def _unique_ids(corpus: Corpus, roots: list[str]) -> None:
 
 
 def _load_root(root: Path, base_url: str | None, corpus: Corpus) -> None:
+    listing = open_root(root, corpus)
+    glossary = read_glossary(listing)
+    loads = [load_file(path, _rel(path, listing.base), listing.root, base_url, glossary)
+             for path in listing.files]
+    add_loads(corpus, loads)
+
+
+def open_root(root: Path, corpus: Corpus) -> Listing:
+    """List one corpus root and record what listing found (problems, entries never opened) in
+    ``corpus``. Raises CorpusError when the root cannot be used or a folder holds no Markdown."""
     listing = list_root(root)
     corpus.problems.extend(listing.problems)
-    is_folder = listing.base == listing.root
-    if is_folder:
+    if is_folder(listing):
         if not listing.files and not listing.skipped:
             raise CorpusError(f"フォルダ {shown_name(listing.root)} に Markdown ファイル（.md）がありません")
         corpus.synonym_files.extend(p for p in (root / n for n in SYNONYM_FILE_NAMES) if p.is_file())
@@ -502,30 +524,78 @@ def _load_root(root: Path, base_url: str | None, corpus: Corpus) -> None:
         rel = _rel(path, listing.base)
         corpus.read_digests[file_key(listing.root, rel)] = reason
         corpus.problems.append(Problem(shown_name(rel), NOT_REGULAR_MESSAGE))
+    return listing
+
+
+def is_folder(listing: Listing) -> bool:
+    """Whether a listed root is a folder (a single file is its own root)."""
+    return listing.base == listing.root
+
+
+def read_glossary(listing: Listing) -> dict[str, str]:
+    """term_id -> title of a Hugo docs folder's glossary pages (empty for a single file). Read
+    before any page is converted: every page's tooltips need it, whichever worker converts it."""
+    if not is_folder(listing):
+        return {}
     texts: list[tuple[str, str]] = []
     for path in listing.files:
-        rel = _rel(path, listing.base)
-        shown = shown_name(rel)
-        raw, reason = read_bytes(path)
-        corpus.read_digests[file_key(listing.root, rel)] = digest_of(raw, reason)
-        if raw is None:
-            message = NOT_REGULAR_MESSAGE if reason == NOT_REGULAR else f"読み込めませんでした（{reason}）"
-            corpus.problems.append(Problem(shown, message))
-            continue
-        text, problem = _decode(raw, shown)
-        if problem is not None:
-            corpus.problems.append(problem)
-        if text is not None:
-            texts.append((shown, text))
-    glossary = _glossary_titles(texts) if is_folder else {}
-    for rel, text in texts:
-        try:
-            if is_guide_index(text):
-                corpus.documents.extend(parse_guide_index(text, rel))
-            else:
-                corpus.documents.append(markdown_document(text, rel, base_url, glossary))
-        except ValueError as exc:
-            corpus.problems.append(Problem(rel, f"{exc}。このファイルは読み飛ばしました"))
+        shown = shown_name(_rel(path, listing.base))
+        if shown.startswith(GLOSSARY_FOLDER):
+            raw, _ = read_bytes(path)
+            text = _decode(raw, shown)[0] if raw is not None else None
+            if text is not None:
+                texts.append((shown, text))
+    return _glossary_titles(texts)
+
+
+@dataclass
+class FileLoad:
+    """What reading one corpus file gave: its digest, its documents and what went wrong.
+
+    Problems found while reading come before problems found while parsing in a corpus's list
+    (all files are read before any is parsed), so they are kept apart."""
+
+    key: str  # file_key(root, rel)
+    digest: str
+    read_problems: list[Problem]
+    documents: list[Document]
+    parse_problem: Problem | None = None
+
+
+def load_file(path: str, rel: str, root: str, base_url: str | None, glossary: dict[str, str]) -> FileLoad:
+    """Read, decode and parse one corpus file (a guide index gives several documents). Never raises."""
+    shown = shown_name(rel)
+    raw, reason = read_bytes(path)
+    load = FileLoad(file_key(root, rel), digest_of(raw, reason), [], [])
+    if raw is None:
+        message = NOT_REGULAR_MESSAGE if reason == NOT_REGULAR else f"読み込めませんでした（{reason}）"
+        load.read_problems.append(Problem(shown, message))
+        return load
+    text, problem = _decode(raw, shown)
+    if problem is not None:
+        load.read_problems.append(problem)
+    if text is None:
+        return load
+    try:
+        if is_guide_index(text):
+            load.documents.extend(parse_guide_index(text, shown))
+        else:
+            load.documents.append(markdown_document(text, shown, base_url, glossary))
+    except ValueError as exc:
+        load.parse_problem = Problem(shown, f"{exc}。このファイルは読み飛ばしました")
+    return load
+
+
+def add_loads(corpus: Corpus, loads: list[FileLoad]) -> None:
+    """Add one root's file loads (in listing order) to ``corpus``, in the order a sequential load
+    records them: every file's digest and read problems, then documents and parse problems."""
+    for load in loads:
+        corpus.read_digests[load.key] = load.digest
+        corpus.problems.extend(load.read_problems)
+    for load in loads:
+        corpus.documents.extend(load.documents)
+        if load.parse_problem is not None:
+            corpus.problems.append(load.parse_problem)
 
 
 Manifest = dict[str, list]  # file path -> [size, mtime_ns, ctime_ns, inode, sha256]

@@ -18,8 +18,8 @@ from .answer import (DEFAULT_ANSWER, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COV
                      AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, asks_task, build_summary,
                      choose_hits, is_follow_up, make_hits)
 from .cache import open_index
-from .corpus import CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, Corpus, CorpusError, load_corpus, shown_name
-from .index import DocInfo, IndexSettings, Progress, SearchIndex, build_index
+from .corpus import CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, Corpus, CorpusError, shown_name
+from .index import BuildPlan, DocInfo, IndexSettings, Progress, SearchIndex, build_corpus_index
 from .limits import MAX_QUESTION_CHARS
 from .paths import default_corpus_path
 from .sanitize import terminal_text
@@ -78,11 +78,15 @@ class Assistant:
             return IndexSettings(analyzer=f"{probe.settings}|{synonym_digest(concept_files)}")
 
         def build() -> tuple[SearchIndex, Corpus]:
-            corpus = load_corpus(paths, base_url)
-            table, synonym_notices = load_synonyms(synonym_files, analyzer)
-            analyzer.synonyms = table
-            concepts, concept_notices = load_concepts(concept_files, analyzer)
-            built = build_index(corpus, analyzer, progress, settings())
+            plan = BuildPlan(paths)  # lists the corpus and starts the children first: they overlap what follows
+            try:
+                table, synonym_notices = load_synonyms(synonym_files, analyzer)
+                analyzer.synonyms = table
+                concepts, concept_notices = load_concepts(concept_files, analyzer)
+            except BaseException:
+                plan.close()
+                raise
+            built, corpus = build_corpus_index(plan, base_url, analyzer, progress, settings())
             built.synonyms, built.concepts = table, concepts
             built.notices = synonym_notices + concept_notices
             return built, corpus

@@ -7,6 +7,7 @@ and part of its key. Saving and loading live in :mod:`assistant.cache`.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -15,11 +16,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .analyzer import Analyzer, Concepts, Synonyms, synonyms_to_json
+from .analyzer import Analyzer, Concepts, Synonyms
 from .bm25 import ImpactIndex, build_impact_index
-from .chunking import (CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, SECTION_SEPARATOR, Passage,
-                       chunk_document)
-from .corpus import Corpus, Problem
+from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, SECTION_SEPARATOR, Passage
+from .corpus import Corpus, Document, Problem, add_loads, finish_corpus, listed_files, open_root, read_glossary
+from .prepare import FileJob, Prepared, passage_fields, prepare_document  # noqa: F401 - passage_fields re-exported
 
 
 @dataclass(frozen=True)
@@ -181,79 +182,125 @@ class SearchIndex:
 
 # --- building --------------------------------------------------------------------------------------
 
-def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
-    """(title, section, body) texts of a passage; the description joins the title field."""
-    section = passage.section.replace(SECTION_SEPARATOR, "\n")
-    return (passage.title + ("\n" + description if description else ""), section, passage.text)
-
-
-PROCESS_THRESHOLD = 1_000_000  # characters: below this, a child process costs more than it saves
+PROCESS_THRESHOLD = 2_000_000  # bytes of corpus files: below this, a child process costs more than it saves
 
 
 def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = None,
                 settings: IndexSettings = INDEX_SETTINGS) -> SearchIndex:
-    """Chunk, analyze and score a loaded corpus."""
-    from .pool import close_all, start_children, usable_cores  # lazily: a warm start never builds
-
+    """Chunk, analyze and score a loaded corpus, in this process (``build_corpus_index`` reads,
+    chunks and analyzes the files on every core and gives the same index)."""
     started = time.perf_counter()
-    size = sum(len(d.body) + len(d.title) + len(d.description) for d in corpus.documents)
-    # Children start first: their start-up (Python, Sudachi's dictionary) overlaps the chunking below.
-    children = start_children(min(usable_cores(), 8) - 1) if size > PROCESS_THRESHOLD else []
+    prepared = []
+    for i, doc in enumerate(corpus.documents):
+        prepared.append(prepare_document(doc, analyzer, settings.max_passage_chars, settings.min_passage_chars))
+        if progress:
+            progress(i + 1, len(corpus.documents))
+    return assemble_index(corpus.documents, prepared, corpus.problems, settings, started)
+
+
+class BuildPlan:
+    """A cold build under way: the corpus roots listed (what they hold, the problems seen so far)
+    and the children started, so that their start-up overlaps the rest of the opening."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        from .pool import start_children, usable_cores  # lazily: a warm start never builds
+
+        self.started = time.perf_counter()
+        self.paths = paths
+        self.corpus = Corpus()
+        self.listings = [open_root(Path(p), self.corpus) for p in paths]  # CorpusError: no child started yet
+        size = sum(info.st_size for listing in self.listings for info in listing.stats.values())
+        self.children = start_children(min(usable_cores(), 8) - 1) if size > PROCESS_THRESHOLD else []
+
+    def close(self) -> None:
+        """End the children at once (the build failed or was interrupted)."""
+        from .pool import close_all
+        close_all(self.children, kill=True)
+        self.children = []
+
+
+def build_corpus_index(plan: BuildPlan, base_url: str | None, analyzer: Analyzer, progress: Progress | None = None,
+                       settings: IndexSettings = INDEX_SETTINGS) -> tuple[SearchIndex, Corpus]:
+    """Read, chunk and analyze every file of a planned build (here and in its children, one file
+    at a time from a shared list), then merge in corpus order: the index and corpus
+    ``build_index(load_corpus(paths))`` gives. Raises CorpusError when no document was readable."""
+    from .pool import run_tasks
+    from .prepare import TASK, file_result
+
     try:
-        return _build(corpus, analyzer, progress, children, started, settings)
+        jobs: list[FileJob] = []
+        sizes: list[int] = []
+        glossaries: list[dict[str, str]] = []
+        for number, listing in enumerate(plan.listings):
+            glossaries.append(read_glossary(listing))
+            for path, rel, size in listed_files(listing):
+                jobs.append((path, rel, listing.root, number))
+                sizes.append(size)
+        context = {"base_url": base_url, "glossaries": glossaries,
+                   "max_chars": settings.max_passage_chars, "min_chars": settings.min_passage_chars}
+        results = run_tasks(TASK, analyzer, context, jobs, sizes, plan.children, progress)
     except BaseException:
-        close_all(children, kill=True)
+        plan.close()
         raise
+    corpus = plan.corpus
+    roots: list[str] = []
+    prepared: list[Prepared] = []
+    by_root: list[list] = [[] for _ in plan.listings]
+    for job, data in zip(jobs, results):
+        by_root[job[3]].append(file_result(data))
+    for root, loads in zip(plan.paths, by_root):
+        add_loads(corpus, [load for load, _ in loads])
+        for load, mine in loads:
+            prepared.extend(mine)
+            roots.extend([os.fspath(root)] * len(load.documents))
+    loaded = list(corpus.documents)
+    finish_corpus(corpus, plan.paths, roots)
+    for i, (before, doc) in enumerate(zip(loaded, corpus.documents)):
+        if doc is not before:  # given a unique id: its passages carry the new one (and link by it)
+            prepared[i] = prepare_document(doc, analyzer, settings.max_passage_chars, settings.min_passage_chars)
+    return assemble_index(corpus.documents, prepared, corpus.problems, settings, plan.started), corpus
 
 
-def _build(corpus: Corpus, analyzer: Analyzer, progress: Progress | None, children: list,
-           started: float, settings: IndexSettings) -> SearchIndex:
-    from .pool import analyze_texts
-
-    documents = sorted(corpus.documents, key=lambda d: (d.order == 0, d.order, d.path, d.doc_id)) \
-        if all(d.order for d in corpus.documents) else list(corpus.documents)
+def assemble_index(documents: list[Document], prepared: list[Prepared], problems: list[Problem],
+                   settings: IndexSettings, started: float) -> SearchIndex:
+    """The index of prepared documents: guide articles in chapter order, other corpora as listed."""
+    order = list(range(len(documents)))
+    if all(d.order for d in documents):
+        order.sort(key=lambda i: (documents[i].order == 0, documents[i].order, documents[i].path, documents[i].doc_id))
     passages: list[Passage] = []
     docs: list[DocInfo] = []
     owner: list[int] = []
-    descriptions: list[str] = []
-    for di, doc in enumerate(documents):
-        mine = chunk_document(doc, settings.max_passage_chars, settings.min_passage_chars)
-        docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
-                            len(passages), len(mine), doc.description, tuple(dict.fromkeys(analyzer.terms(doc.title))),
-                            doc.kind, doc.kubernetes, doc.checked))
-        passages.extend(mine)
-        owner.extend([di] * len(mine))
-        descriptions.extend([doc.description] * len(mine))
-    # Title, section and body are analyzed separately, then weighted by repetition.
-    texts: list[str] = []
-    for passage, description in zip(passages, descriptions):
-        texts.extend(passage_fields(passage, description))
-    unique = list(dict.fromkeys(texts))  # a title is shared by all passages of its document
-    hello = (synonyms_to_json(analyzer.synonyms), analyzer.synonyms.digest)
-    analyzed_unique = dict(zip(unique, analyze_texts(unique, analyzer.analyze, children, hello, progress)))
-    analyzed = [analyzed_unique[t] for t in texts]
     corpus_terms: list[list[str]] = []
     section_terms: list[tuple[str, ...]] = []
     surfaces: list[dict[str, str]] = []
-    for i in range(len(passages)):
-        (title, _), (section, _), (body, body_surfaces) = analyzed[3 * i: 3 * i + 3]
-        corpus_terms.append(body + title * settings.title_weight + section * settings.section_weight)
-        section_terms.append(tuple(dict.fromkeys(t for t in section if " " not in t)))
-        surfaces.append(body_surfaces)
+    own_headings: list[tuple[str, ...]] = []
+    for di, i in enumerate(order):
+        doc, mine = documents[i], prepared[i]
+        docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
+                            len(passages), len(mine.passages), doc.description, mine.title_terms,
+                            doc.kind, doc.kubernetes, doc.checked))
+        passages.extend(mine.passages)
+        owner.extend([di] * len(mine.passages))
+        # Title, section and body are analyzed separately, then weighted by repetition.
+        for terms in mine.terms:
+            corpus_terms.append(terms.body + terms.title * settings.title_weight
+                                + terms.section * settings.section_weight)
+            section_terms.append(tuple(dict.fromkeys(t for t in terms.section if " " not in t)))
+            surfaces.append(terms.surfaces)
+            own_headings.append(terms.own_heading)
     postings = build_impact_index(corpus_terms)
     stats = IndexStats(len(docs), len(passages), sum(len(t) for t in corpus_terms),
                        time.perf_counter() - started)
     defines = np.asarray([_is_definition_heading(p.section) for p in passages], dtype=np.int8)
     opens = np.asarray([i == 0 or passages[i - 1].section != p.section or passages[i - 1].doc_id != p.doc_id
                         for i, p in enumerate(passages)], dtype=np.int8)
-    # Each passage's own heading, analyzed once per distinct heading here rather than on first use
-    # when asking (re-ranking asks for it; search.own_heading_terms).
-    lasts = [p.section.split(SECTION_SEPARATOR)[-1] for p in passages]
-    own = {h: tuple(dict.fromkeys(analyzer.terms(h))) if h else () for h in dict.fromkeys(lasts)}
-    howto = np.asarray([bool(HOWTO_HEADING.search(h.strip())) for h in lasts], dtype=np.int8)
-    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, postings, stats, list(corpus.problems),
+    # Each passage's own heading is analyzed here (prepare_document) rather than on first use when
+    # asking (re-ranking asks for it; search.own_heading_terms); so is whether it asks how.
+    howto = np.asarray([bool(HOWTO_HEADING.search(p.section.split(SECTION_SEPARATOR)[-1].strip()))
+                        for p in passages], dtype=np.int8)
+    return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, postings, stats, list(problems),
                        _section_terms=section_terms, _passages=passages, _surfaces=surfaces,
-                       _own_headings=[own[h] for h in lasts], howto=howto)
+                       _own_headings=own_headings, howto=howto)
 
 
 _DEFINITION = re.compile(r"とは|って何|ってなに|何ですか|なんですか|是什么|what is", re.I)

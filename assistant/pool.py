@@ -1,9 +1,12 @@
-"""Analysis on every core: the building process analyzes alongside child processes that die with it.
+"""Build work on every core: the building process works alongside child processes that die with it.
 
 Sudachi holds the GIL while it tokenizes, so threads do not add speed; processes do. A child is a
 plain ``python -c`` process, not ``multiprocessing``: no resource tracker, no semaphores, nothing
-that outlives the build. It reads batches of texts on its stdin and answers each on its stdout, in
-length-prefixed ``marshal`` frames (lists, tuples, dicts and strings only; never files).
+that outlives the build. It reads batches of work items (a cold build's are corpus files: each is
+read, chunked and analyzed where it lands, :mod:`assistant.prepare`) on its stdin and answers each
+on its stdout, in length-prefixed ``marshal`` frames (lists, tuples, dicts and strings only).
+The first frame names the task, a ``module:function`` that makes the worker from the analyzer and
+a context; the building process runs the very same worker for its own share.
 
 Children die with their parent:
 - on Linux, ``PR_SET_PDEATHSIG`` sends them SIGKILL the moment the parent dies (SIGKILL or SIGTERM);
@@ -12,11 +15,12 @@ Children die with their parent:
 
 Work is handed out one batch at a time from a shared cursor, so a child that starts late (it loads
 its own Sudachi dictionary) or runs on a busy core simply takes fewer batches. Whatever a child
-fails to return, the parent analyzes itself: the result never depends on how many processes ran.
+fails to return, the parent works itself: the result never depends on how many processes ran.
 """
 
 from __future__ import annotations
 
+import importlib
 import marshal
 import os
 import queue
@@ -25,13 +29,14 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
-Analyzed = tuple[list[str], dict[str, str]]  # (terms, surface -> term) of one text
-Analyze = Callable[[str], Analyzed]
+from .analyzer import Analyzer, synonyms_from_json, synonyms_to_json
+
 Progress = Callable[[int, int], None]
+Worker = Callable[[Any], Any]  # one work item -> its result (plain data)
 
-BATCH_TEXTS = 32  # texts per batch: small enough to balance the end, large enough to amortize a frame
+BATCH_BYTES = 32 * 1024  # input bytes per batch: small enough to balance the end, large enough to amortize a frame
 IN_FLIGHT = 2  # batches sent ahead to each child, so it never waits for the parent's GIL
 _HEADER = 8
 
@@ -88,22 +93,27 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def make_worker(task: str, analyzer: Analyzer, context: Any) -> Worker:
+    """The worker a task names (``module:function``, called with the analyzer and the context)."""
+    module, name = task.split(":")
+    return getattr(importlib.import_module(module), name)(analyzer, context)
+
+
 def child_main(parent: int) -> None:
-    """A child's whole life: load the dictionary, then analyze batches until end of file."""
+    """A child's whole life: load the dictionary, then work batches until end of file."""
     _die_with_parent(parent)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    from .analyzer import Analyzer, synonyms_from_json
-
     analyzer = Analyzer()
-    analyzer.analyze("テスト")  # load the dictionary while the parent still chunks the corpus
+    analyzer.analyze("テスト")  # load the dictionary while the parent still lists the corpus
     hello = _receive(stdin)
     if hello is None:
         return
-    rows, digest = hello
+    task, rows, digest, context = hello
     analyzer.synonyms = synonyms_from_json(rows, digest)
+    work = make_worker(task, analyzer, context)
     try:
         while (batch := _receive(stdin)) is not None:
-            _send(stdout, [analyzer.analyze(text) for text in batch])
+            _send(stdout, [work(item) for item in batch])
     except BrokenPipeError:  # the parent is gone
         os._exit(1)
 
@@ -115,7 +125,7 @@ _CHILD_CODE = ("import sys; sys.path.insert(0, sys.argv[1]); "
 
 
 class Child:
-    """One analysis child process, started now so that its start-up overlaps the parent's work."""
+    """One build child process, started now so that its start-up overlaps the parent's work."""
 
     def __init__(self) -> None:
         package_parent = str(Path(__file__).resolve().parent.parent)
@@ -162,9 +172,19 @@ def close_all(children: list[Child], kill: bool = False) -> None:
 class _Work:
     """Batches handed out one at a time; results kept in batch order."""
 
-    def __init__(self, texts: list[str]) -> None:
-        self.batches = [texts[i:i + BATCH_TEXTS] for i in range(0, len(texts), BATCH_TEXTS)]
-        self.results: list[list[Analyzed] | None] = [None] * len(self.batches)
+    def __init__(self, items: list, sizes: list[int]) -> None:
+        self.batches: list[list] = []
+        batch: list = []
+        size = 0
+        for item, item_size in zip(items, sizes):
+            batch.append(item)
+            size += item_size
+            if size >= BATCH_BYTES:
+                self.batches.append(batch)
+                batch, size = [], 0
+        if batch:
+            self.batches.append(batch)
+        self.results: list[list | None] = [None] * len(self.batches)
         self.failed: list[int] = []
         self._next = 0
         self._lock = threading.Lock()
@@ -222,7 +242,7 @@ def _feed(child: Child, work: _Work, hello: tuple) -> list[threading.Thread]:
                 answer = _receive(stdout)
             except (OSError, ValueError, EOFError, TypeError):
                 answer = None
-            if answer is None or len(answer) != len(work.batches[index]):
+            if not isinstance(answer, list) or len(answer) != len(work.batches[index]):
                 dead.set()
                 for _ in range(IN_FLIGHT + 1):
                     credits.release()
@@ -230,7 +250,7 @@ def _feed(child: Child, work: _Work, hello: tuple) -> list[threading.Thread]:
                 while (left := sent.get()) is not None:
                     work.fail([left])
                 return
-            work.results[index] = [(terms, surfaces) for terms, surfaces in answer]
+            work.results[index] = answer
             credits.release()
 
     threads = [threading.Thread(target=write, daemon=True), threading.Thread(target=read, daemon=True)]
@@ -239,37 +259,40 @@ def _feed(child: Child, work: _Work, hello: tuple) -> list[threading.Thread]:
     return threads
 
 
-def analyze_texts(texts: list[str], analyze: Analyze, children: list[Child], hello: tuple,
-                  progress: Progress | None = None) -> list[Analyzed]:
-    """Analyze every text, here and in the children; the results in the order of ``texts``.
+def run_tasks(task: str, analyzer: Analyzer, context: Any, items: list, sizes: list[int], children: list[Child],
+              progress: Progress | None = None) -> list:
+    """Every item's result (plain data), worked here and in the children; in the order of ``items``.
 
-    ``hello`` is what a child needs to analyze as ``analyze`` does (the synonym table). The
-    children are closed before this returns, whatever happens.
+    ``task`` names the worker (see :func:`make_worker`); each child makes its own from its copy of
+    the analyzer's synonym table and ``context``. ``sizes`` (bytes of input per item) cut the
+    items into batches. The children are closed before this returns, whatever happens.
     """
-    work = _Work(texts)
+    work = _Work(items, sizes)
     threads: list[threading.Thread] = []
     try:
+        worker = make_worker(task, analyzer, context)
+        hello = (task, synonyms_to_json(analyzer.synonyms), analyzer.synonyms.digest, context)
         for child in children:
             threads.extend(_feed(child, work, hello))
         while (index := work.take()) is not None:
-            work.results[index] = [analyze(text) for text in work.batches[index]]
+            work.results[index] = [worker(item) for item in work.batches[index]]
             if progress:
-                progress(work.done(), len(texts))
+                progress(work.done(), len(items))
         for thread in threads:
             while thread.is_alive():
                 thread.join(0.05)
                 if progress:
-                    progress(work.done(), len(texts))
+                    progress(work.done(), len(items))
     except BaseException:
         close_all(children, kill=True)
         raise
     close_all(children)
     for index in work.failed:  # a child died or misbehaved: its batches are done here
-        work.results[index] = [analyze(text) for text in work.batches[index]]
-    out: list[Analyzed] = []
+        work.results[index] = [worker(item) for item in work.batches[index]]
+    out: list = []
     for batch in work.results:
         assert batch is not None
         out.extend(batch)
     if progress:
-        progress(len(out), len(texts))
+        progress(len(out), len(items))
     return out

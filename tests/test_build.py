@@ -11,12 +11,14 @@ import time
 
 import pytest
 
-from assistant.analyzer import Analyzer, load_synonyms, synonyms_to_json
+import numpy as np
+
+from assistant.analyzer import Analyzer, load_synonyms
 from assistant.chunking import chunk_documents
 from assistant.corpus import default_corpus_path, load_corpus
-from assistant.index import passage_fields
-from assistant.pool import analyze_texts, start_children, usable_cores
-from conftest import article, command, write_corpus
+from assistant.index import BuildPlan, build_corpus_index, build_index, passage_fields
+from assistant.pool import start_children, usable_cores
+from conftest import DOCS, SMALL, article, command, needs_docs, write_corpus
 
 
 def _guide_texts() -> list[str]:
@@ -111,31 +113,75 @@ def test_analysis_children_die_with_their_parent(sig, tmp_path):
             parent.wait()
 
 
-# --- analysis children give the same result as one process ------------------------------------------
+# --- children give the same result as one process --------------------------------------------------
 
-def _texts_and_analyzer():
+def _damaged_corpus(folder):
+    """The small corpus plus files that cannot be read as they should, and a duplicated id."""
+    root = write_corpus(folder, dict(SMALL))
+    (root / "bad.md").write_text("---\ntitle: [壊\n---\n本文\n", "utf-8")
+    (root / "sjis.md").write_bytes("---\ntitle: 日本語\n---\n本文です\n".encode("shift_jis"))
+    (root / "bin.md").write_bytes(bytes(range(256)) * 10)
+    (root / "empty.md").write_text("", "utf-8")
+    (root / "twin.md").write_text(article("svc", "もう一つのService", "## 節\n\nServiceの話の続きです。"), "utf-8")
+    return root
+
+
+def _same_index(a, b) -> None:
+    """Two indexes hold the same documents, passages, analysis, scores and problems."""
+    assert a.docs == b.docs and a.problems == b.problems
+    assert a.n_passages == b.n_passages
+    assert [a.passage(i) for i in range(a.n_passages)] == [b.passage(i) for i in range(b.n_passages)]
+    assert [list(a.surfaces(i).items()) for i in range(a.n_passages)] == \
+        [list(b.surfaces(i).items()) for i in range(b.n_passages)]
+    assert [a.section_terms(i) for i in range(a.n_passages)] == [b.section_terms(i) for i in range(b.n_passages)]
+    assert [a.own_heading(i) for i in range(a.n_passages)] == [b.own_heading(i) for i in range(b.n_passages)]
+    for name in ("passage_doc", "defines", "opens", "howto"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert a.postings.vocab == b.postings.vocab
+    for name in ("offsets", "passage_ids", "impacts", "idf"):
+        assert np.array_equal(getattr(a.postings, name), getattr(b.postings, name)), name
+
+
+def _analyzer() -> Analyzer:
     synonyms, _ = load_synonyms([default_corpus_path() / "synonyms.yaml"])
-    return _guide_texts(), Analyzer(synonyms)
+    return Analyzer(synonyms)
 
 
-def test_children_analyze_exactly_as_the_parent_does():
-    texts, analyzer = _texts_and_analyzer()
-    children = start_children(2)
-    if not children:
+@pytest.mark.parametrize("children", [0, 2])
+def test_a_parallel_build_gives_the_index_of_a_sequential_one(tmp_path, children):
+    """Reading, chunking and analyzing files in children changes nothing: not the passages, the
+    scores, the damaged files named (in the same order) nor the duplicate id renamed."""
+    root = _damaged_corpus(tmp_path / "c")
+    analyzer = _analyzer()
+    plan = BuildPlan([root, default_corpus_path()])
+    plan.children = start_children(children)
+    if children and not plan.children:
         pytest.skip("this platform cannot start child processes")
-    hello = (synonyms_to_json(analyzer.synonyms), analyzer.synonyms.digest)
-    got = analyze_texts(texts, analyzer.analyze, children, hello)
-    assert [(terms, list(s.items())) for terms, s in got] == \
-        [(terms, list(s.items())) for terms, s in map(analyzer.analyze, texts)]
-    assert all(child.process.poll() is not None for child in children)  # none left running
+    built, corpus = build_corpus_index(plan, None, analyzer)
+    expected_corpus = load_corpus([root, default_corpus_path()])
+    _same_index(built, build_index(expected_corpus, analyzer))
+    assert corpus.read_digests == expected_corpus.read_digests
+    assert {"bad.md", "sjis.md", "bin.md", "empty.md", "twin.md"} <= {p.path for p in corpus.problems}
+    assert all(child.process.poll() is not None for child in plan.children)  # none left running
 
 
-def test_a_child_that_dies_leaves_its_work_to_the_parent():
-    texts, analyzer = _texts_and_analyzer()
-    children = start_children(1)
-    if not children:
+def test_a_child_that_dies_leaves_its_work_to_the_parent(tmp_path):
+    analyzer = _analyzer()
+    plan = BuildPlan([default_corpus_path()])
+    plan.children = start_children(1)
+    if not plan.children:
         pytest.skip("this platform cannot start child processes")
-    children[0].process.kill()
-    hello = (synonyms_to_json(analyzer.synonyms), analyzer.synonyms.digest)
-    got = analyze_texts(texts, analyzer.analyze, children, hello)
-    assert [terms for terms, _ in got] == [analyzer.analyze(t)[0] for t in texts]
+    plan.children[0].process.kill()
+    built, _ = build_corpus_index(plan, None, analyzer)
+    _same_index(built, build_index(load_corpus([default_corpus_path()]), analyzer))
+
+
+@needs_docs()
+def test_the_docs_corpus_builds_the_same_on_every_core():
+    """The Hugo docs (glossary tooltips resolved by whichever worker converts a page) as one process does."""
+    analyzer = _analyzer()
+    plan = BuildPlan([DOCS])
+    if not plan.children:
+        pytest.skip("no analysis child was started (one core)")
+    built, _ = build_corpus_index(plan, "https://kubernetes.io/ja/docs/", analyzer)
+    _same_index(built, build_index(load_corpus([DOCS], "https://kubernetes.io/ja/docs/"), analyzer))

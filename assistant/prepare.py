@@ -1,0 +1,115 @@
+"""Prepare: one corpus file read, cut into passages and analyzed — a build worker's unit of work.
+
+A cold build hands the corpus files out to the building process and its analysis children
+(:mod:`assistant.pool`); each reads its files, chunks them and analyzes every passage, so nothing
+but merging the results runs in one process alone. Whoever does a file, the result is the same:
+the building process runs exactly this code for its share, and for the files a child fails to
+return. Results travel as plain tuples, lists, dicts and strings (a child's marshal frames);
+:func:`file_result` turns one back into objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .analyzer import Analyzer
+from .chunking import SECTION_SEPARATOR, Passage, chunk_document
+from .corpus import Document, FileLoad, Problem, load_file
+
+Analyzed = tuple[list[str], dict[str, str]]  # (terms, surface -> term) of one text
+
+
+@dataclass(frozen=True)
+class PassageTerms:
+    """How one passage was analyzed: each field's terms, the body's words, its own heading's terms."""
+
+    title: list[str]  # article title and description
+    section: list[str]  # heading path
+    body: list[str]
+    surfaces: dict[str, str]  # body word -> term
+    own_heading: tuple[str, ...]  # distinct terms of the passage's own (last) heading
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One document cut into passages, every passage analyzed: all an index needs of it."""
+
+    title_terms: tuple[str, ...]  # distinct terms of the article title alone (DocInfo.title_terms)
+    passages: list[Passage]
+    terms: list[PassageTerms]
+
+
+def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
+    """(title, section, body) texts of a passage; the description joins the title field."""
+    section = passage.section.replace(SECTION_SEPARATOR, "\n")
+    return (passage.title + ("\n" + description if description else ""), section, passage.text)
+
+
+def prepare_document(doc: Document, analyzer: Analyzer, max_chars: int, min_chars: int) -> Prepared:
+    """Chunk one document and analyze its passages (a text shared by passages is analyzed once)."""
+    seen: dict[str, Analyzed] = {}
+
+    def analyze(text: str) -> Analyzed:
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = analyzer.analyze(text)
+        return found
+
+    passages = chunk_document(doc, max_chars, min_chars)
+    out: list[PassageTerms] = []
+    for passage in passages:
+        title, section, body = (analyze(t) for t in passage_fields(passage, doc.description))
+        own = passage.section.split(SECTION_SEPARATOR)[-1]
+        out.append(PassageTerms(title[0], section[0], body[0], body[1],
+                                tuple(dict.fromkeys(analyze(own)[0])) if own else ()))
+    return Prepared(tuple(dict.fromkeys(analyze(doc.title)[0])), passages, out)
+
+
+# --- the build task: plain data in, plain data out ------------------------------------------------
+
+FileJob = tuple[str, str, str, int]  # (path, relative name, root as given, root number)
+
+
+def file_worker(analyzer: Analyzer, context: dict[str, Any]) -> Callable[[FileJob], tuple]:
+    """What a build worker does with one file: ``context`` holds the base URL, each root's
+    glossary and the chunk sizes. (Named as the pool's task; see :func:`assistant.pool.run_tasks`.)"""
+    base_url = context["base_url"]
+    glossaries = context["glossaries"]
+    max_chars, min_chars = context["max_chars"], context["min_chars"]
+
+    def work(job: FileJob) -> tuple:
+        path, rel, root, number = job
+        load = load_file(path, rel, root, base_url, glossaries[number])
+        docs = []
+        for doc in load.documents:
+            prepared = prepare_document(doc, analyzer, max_chars, min_chars)
+            docs.append((tuple(doc.__dict__.values()), prepared.title_terms,
+                         [(p.section, p.text, p.source) for p in prepared.passages],
+                         [(t.title, t.section, t.body, t.surfaces, t.own_heading) for t in prepared.terms]))
+        problem = load.parse_problem
+        return (load.key, load.digest, [(p.path, p.message) for p in load.read_problems],
+                (problem.path, problem.message) if problem else None, docs)
+
+    return work
+
+
+TASK = f"{__name__}:file_worker"
+
+
+def file_result(data: tuple) -> tuple[FileLoad, list[Prepared]]:
+    """One file's result from plain data again: its load (documents included) and their preparation."""
+    key, digest, read_problems, parse_problem, docs = data
+    documents: list[Document] = []
+    prepared: list[Prepared] = []
+    for fields, title_terms, passages, terms in docs:
+        doc = Document(*fields)
+        documents.append(doc)
+        prepared.append(Prepared(
+            tuple(title_terms),
+            [Passage(doc.doc_id, doc.title, section, text, source, doc.path, doc.chapter)
+             for section, text, source in passages],
+            [PassageTerms(title, section, body, surfaces, tuple(own)) for title, section, body, surfaces, own in terms]))
+    load = FileLoad(key, digest, [Problem(*p) for p in read_problems], documents,
+                    Problem(*parse_problem) if parse_problem else None)
+    return load, prepared
