@@ -110,6 +110,7 @@ class SearchIndex:
     _surfaces: list[dict[str, str]] | None = None
     _passage_file: Path | None = None
     _passage_offsets: np.ndarray | None = None
+    _rows: list[bytes] | None = None  # a fresh build's passages.jsonl lines (prepare.passage_row)
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """What the asking path derives from this index once and reuses (vocabulary by length, heading
     sets, title pointers, recent passage rows…), named by key; never saved."""
@@ -274,12 +275,14 @@ def assemble_index(documents: list[Document], prepared: list[Prepared], problems
     section_terms: list[tuple[str, ...]] = []
     surfaces: list[dict[str, str]] = []
     own_headings: list[tuple[str, ...]] = []
+    rows: list[bytes] = []
     for di, i in enumerate(order):
         doc, mine = documents[i], prepared[i]
         docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
                             len(passages), len(mine.passages), doc.description, mine.title_terms,
                             doc.kind, doc.kubernetes, doc.checked))
         passages.extend(mine.passages)
+        rows.extend(mine.rows)
         owner.extend([di] * len(mine.passages))
         # Title, section and body are analyzed separately, then weighted by repetition.
         for terms in mine.terms:
@@ -300,7 +303,7 @@ def assemble_index(documents: list[Document], prepared: list[Prepared], problems
                         for p in passages], dtype=np.int8)
     return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, postings, stats, list(problems),
                        _section_terms=section_terms, _passages=passages, _surfaces=surfaces,
-                       _own_headings=own_headings, howto=howto)
+                       _own_headings=own_headings, howto=howto, _rows=rows)
 
 
 _DEFINITION = re.compile(r"とは|って何|ってなに|何ですか|なんですか|是什么|what is", re.I)

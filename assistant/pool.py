@@ -116,6 +116,7 @@ def child_main(parent: int) -> None:
             _send(stdout, [work(item) for item in batch])
     except BrokenPipeError:  # the parent is gone
         os._exit(1)
+    os._exit(0)  # everything is answered: the parent waits for this exit, so skip the teardown
 
 
 # --- parent side -----------------------------------------------------------------------------------

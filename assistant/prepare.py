@@ -10,6 +10,7 @@ return. Results travel as plain tuples, lists, dicts and strings (a child's mars
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -38,6 +39,17 @@ class Prepared:
     title_terms: tuple[str, ...]  # distinct terms of the article title alone (DocInfo.title_terms)
     passages: list[Passage]
     terms: list[PassageTerms]
+    rows: list[bytes]  # each passage's line of the cache's passages.jsonl (see passage_row)
+
+
+def passage_row(passage: Passage, surfaces: dict[str, str], doc_source: str | None) -> bytes:
+    """A passage's line in the index cache's ``passages.jsonl``: heading path, text, how each word
+    was analyzed, and its own link where it differs from the page's (a docs section's #anchor).
+    Made where the passage is analyzed, so a cold build's workers share the encoding too."""
+    row = {"s": passage.section, "t": passage.text, "m": list(surfaces.items())}
+    if passage.source != doc_source:
+        row["u"] = passage.source
+    return json.dumps(row, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
 
 
 def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
@@ -63,7 +75,8 @@ def prepare_document(doc: Document, analyzer: Analyzer, max_chars: int, min_char
         own = passage.section.split(SECTION_SEPARATOR)[-1]
         out.append(PassageTerms(title[0], section[0], body[0], body[1],
                                 tuple(dict.fromkeys(analyze(own)[0])) if own else ()))
-    return Prepared(tuple(dict.fromkeys(analyze(doc.title)[0])), passages, out)
+    rows = [passage_row(p, t.surfaces, doc.source) for p, t in zip(passages, out)]
+    return Prepared(tuple(dict.fromkeys(analyze(doc.title)[0])), passages, out, rows)
 
 
 # --- the build task: plain data in, plain data out ------------------------------------------------
@@ -86,7 +99,8 @@ def file_worker(analyzer: Analyzer, context: dict[str, Any]) -> Callable[[FileJo
             prepared = prepare_document(doc, analyzer, max_chars, min_chars)
             docs.append((tuple(doc.__dict__.values()), prepared.title_terms,
                          [(p.section, p.text, p.source) for p in prepared.passages],
-                         [(t.title, t.section, t.body, t.surfaces, t.own_heading) for t in prepared.terms]))
+                         [(t.title, t.section, t.body, t.surfaces, t.own_heading) for t in prepared.terms],
+                         prepared.rows))
         problem = load.parse_problem
         return (load.key, load.digest, [(p.path, p.message) for p in load.read_problems],
                 (problem.path, problem.message) if problem else None, docs)
@@ -102,14 +116,15 @@ def file_result(data: tuple) -> tuple[FileLoad, list[Prepared]]:
     key, digest, read_problems, parse_problem, docs = data
     documents: list[Document] = []
     prepared: list[Prepared] = []
-    for fields, title_terms, passages, terms in docs:
+    for fields, title_terms, passages, terms, rows in docs:
         doc = Document(*fields)
         documents.append(doc)
         prepared.append(Prepared(
             tuple(title_terms),
             [Passage(doc.doc_id, doc.title, section, text, source, doc.path, doc.chapter)
              for section, text, source in passages],
-            [PassageTerms(title, section, body, surfaces, tuple(own)) for title, section, body, surfaces, own in terms]))
+            [PassageTerms(title, section, body, surfaces, tuple(own)) for title, section, body, surfaces, own in terms],
+            rows))
     load = FileLoad(key, digest, [Problem(*p) for p in read_problems], documents,
                     Problem(*parse_problem) if parse_problem else None)
     return load, prepared
