@@ -106,11 +106,9 @@ class SearchIndex:
     _own_headings: list[tuple[str, ...]] | None = None
     howto: np.ndarray | None = None  # int8: 1 where the passage's own heading asks how (「…するには？」)
     _own_heading_file: Path | None = None
-    _passages: list[Passage] | None = None
-    _surfaces: list[dict[str, str]] | None = None
     _passage_file: Path | None = None
     _passage_offsets: np.ndarray | None = None
-    _rows: list[bytes] | None = None  # a fresh build's passages.jsonl lines (prepare.passage_row)
+    _rows: list[bytes] | None = None  # a fresh build's passages.jsonl lines (prepare.passage_row), kept in memory
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """What the asking path derives from this index once and reuses (vocabulary by length, heading
     sets, title pointers, recent passage rows…), named by key; never saved."""
@@ -127,6 +125,8 @@ class SearchIndex:
         return row
 
     def _read_row(self, pid: int) -> dict:
+        if self._rows is not None:  # a fresh build: the very lines it saves
+            return json.loads(self._rows[pid])
         assert self._passage_file is not None and self._passage_offsets is not None
         start, end = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
         try:
@@ -140,9 +140,7 @@ class SearchIndex:
             raise CacheDamaged(f"passages.jsonl の {pid} 番目", self._passage_file.parent) from exc
 
     def passage(self, pid: int) -> Passage:
-        """One passage, read from memory or from the cache file."""
-        if self._passages is not None:
-            return self._passages[pid]
+        """One passage, read from its row (in memory after a build, else in the cache file)."""
         row = self._row(pid)
         doc = self.docs[int(self.passage_doc[pid])]
         return Passage(doc.doc_id, doc.title, row["s"], row["t"], row.get("u") or doc.source, doc.path, doc.chapter)
@@ -150,8 +148,6 @@ class SearchIndex:
     def surfaces(self, pid: int) -> dict[str, str]:
         """How each word of a passage's text was analyzed (surface -> term), for highlighting
         and quoting without running the analyzer again."""
-        if self._surfaces is not None:
-            return self._surfaces[pid]
         return dict(self._row(pid)["m"])
 
     def section_terms(self, pid: int) -> tuple[str, ...]:
@@ -268,42 +264,42 @@ def assemble_index(documents: list[Document], prepared: list[Prepared], problems
     order = list(range(len(documents)))
     if all(d.order for d in documents):
         order.sort(key=lambda i: (documents[i].order == 0, documents[i].order, documents[i].path, documents[i].doc_id))
-    passages: list[Passage] = []
     docs: list[DocInfo] = []
     owner: list[int] = []
+    sections: list[str] = []
+    doc_ids: list[str] = []
     corpus_terms: list[list[str]] = []
     section_terms: list[tuple[str, ...]] = []
-    surfaces: list[dict[str, str]] = []
     own_headings: list[tuple[str, ...]] = []
     rows: list[bytes] = []
     for di, i in enumerate(order):
         doc, mine = documents[i], prepared[i]
+        count = len(mine.sections)
         docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
-                            len(passages), len(mine.passages), doc.description, mine.title_terms,
+                            len(sections), count, doc.description, mine.title_terms,
                             doc.kind, doc.kubernetes, doc.checked))
-        passages.extend(mine.passages)
+        sections.extend(mine.sections)
+        doc_ids.extend([doc.doc_id] * count)
+        owner.extend([di] * count)
         rows.extend(mine.rows)
-        owner.extend([di] * len(mine.passages))
         # Title, section and body are analyzed separately, then weighted by repetition.
         for terms in mine.terms:
             corpus_terms.append(terms.body + terms.title * settings.title_weight
                                 + terms.section * settings.section_weight)
             section_terms.append(tuple(dict.fromkeys(t for t in terms.section if " " not in t)))
-            surfaces.append(terms.surfaces)
             own_headings.append(terms.own_heading)
     postings = build_impact_index(corpus_terms)
-    stats = IndexStats(len(docs), len(passages), sum(len(t) for t in corpus_terms),
+    stats = IndexStats(len(docs), len(sections), sum(len(t) for t in corpus_terms),
                        time.perf_counter() - started)
-    defines = np.asarray([_is_definition_heading(p.section) for p in passages], dtype=np.int8)
-    opens = np.asarray([i == 0 or passages[i - 1].section != p.section or passages[i - 1].doc_id != p.doc_id
-                        for i, p in enumerate(passages)], dtype=np.int8)
+    defines = np.asarray([_is_definition_heading(s) for s in sections], dtype=np.int8)
+    opens = np.asarray([i == 0 or sections[i - 1] != s or doc_ids[i - 1] != doc_ids[i]
+                        for i, s in enumerate(sections)], dtype=np.int8)
     # Each passage's own heading is analyzed here (prepare_document) rather than on first use when
     # asking (re-ranking asks for it; search.own_heading_terms); so is whether it asks how.
-    howto = np.asarray([bool(HOWTO_HEADING.search(p.section.split(SECTION_SEPARATOR)[-1].strip()))
-                        for p in passages], dtype=np.int8)
+    howto = np.asarray([bool(HOWTO_HEADING.search(s.split(SECTION_SEPARATOR)[-1].strip())) for s in sections],
+                       dtype=np.int8)
     return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, postings, stats, list(problems),
-                       _section_terms=section_terms, _passages=passages, _surfaces=surfaces,
-                       _own_headings=own_headings, howto=howto, _rows=rows)
+                       _section_terms=section_terms, _own_headings=own_headings, howto=howto, _rows=rows)
 
 
 _DEFINITION = re.compile(r"とは|って何|ってなに|何ですか|なんですか|是什么|what is", re.I)

@@ -23,21 +23,21 @@ Analyzed = tuple[list[str], dict[str, str]]  # (terms, surface -> term) of one t
 
 @dataclass(frozen=True)
 class PassageTerms:
-    """How one passage was analyzed: each field's terms, the body's words, its own heading's terms."""
+    """How one passage was analyzed: each field's terms and its own heading's distinct terms."""
 
     title: list[str]  # article title and description
     section: list[str]  # heading path
     body: list[str]
-    surfaces: dict[str, str]  # body word -> term
     own_heading: tuple[str, ...]  # distinct terms of the passage's own (last) heading
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """One document cut into passages, every passage analyzed: all an index needs of it."""
+    """One document cut into passages, every passage analyzed: all an index needs of it. The
+    passages themselves travel as their cache rows (text, link and analyzed words in one line)."""
 
     title_terms: tuple[str, ...]  # distinct terms of the article title alone (DocInfo.title_terms)
-    passages: list[Passage]
+    sections: list[str]  # each passage's heading path
     terms: list[PassageTerms]
     rows: list[bytes]  # each passage's line of the cache's passages.jsonl (see passage_row)
 
@@ -69,14 +69,14 @@ def prepare_document(doc: Document, analyzer: Analyzer, max_chars: int, min_char
         return found
 
     passages = chunk_document(doc, max_chars, min_chars)
-    out: list[PassageTerms] = []
+    terms: list[PassageTerms] = []
+    rows: list[bytes] = []
     for passage in passages:
         title, section, body = (analyze(t) for t in passage_fields(passage, doc.description))
         own = passage.section.split(SECTION_SEPARATOR)[-1]
-        out.append(PassageTerms(title[0], section[0], body[0], body[1],
-                                tuple(dict.fromkeys(analyze(own)[0])) if own else ()))
-    rows = [passage_row(p, t.surfaces, doc.source) for p, t in zip(passages, out)]
-    return Prepared(tuple(dict.fromkeys(analyze(doc.title)[0])), passages, out, rows)
+        terms.append(PassageTerms(title[0], section[0], body[0], tuple(dict.fromkeys(analyze(own)[0])) if own else ()))
+        rows.append(passage_row(passage, body[1], doc.source))
+    return Prepared(tuple(dict.fromkeys(analyze(doc.title)[0])), [p.section for p in passages], terms, rows)
 
 
 # --- the build task: plain data in, plain data out ------------------------------------------------
@@ -97,10 +97,8 @@ def file_worker(analyzer: Analyzer, context: dict[str, Any]) -> Callable[[FileJo
         docs = []
         for doc in load.documents:
             prepared = prepare_document(doc, analyzer, max_chars, min_chars)
-            docs.append((tuple(doc.__dict__.values()), prepared.title_terms,
-                         [(p.section, p.text, p.source) for p in prepared.passages],
-                         [(t.title, t.section, t.body, t.surfaces, t.own_heading) for t in prepared.terms],
-                         prepared.rows))
+            docs.append((tuple(doc.__dict__.values()), prepared.title_terms, prepared.sections,
+                         [(t.title, t.section, t.body, t.own_heading) for t in prepared.terms], prepared.rows))
         problem = load.parse_problem
         return (load.key, load.digest, [(p.path, p.message) for p in load.read_problems],
                 (problem.path, problem.message) if problem else None, docs)
@@ -116,15 +114,11 @@ def file_result(data: tuple) -> tuple[FileLoad, list[Prepared]]:
     key, digest, read_problems, parse_problem, docs = data
     documents: list[Document] = []
     prepared: list[Prepared] = []
-    for fields, title_terms, passages, terms, rows in docs:
-        doc = Document(*fields)
-        documents.append(doc)
-        prepared.append(Prepared(
-            tuple(title_terms),
-            [Passage(doc.doc_id, doc.title, section, text, source, doc.path, doc.chapter)
-             for section, text, source in passages],
-            [PassageTerms(title, section, body, surfaces, tuple(own)) for title, section, body, surfaces, own in terms],
-            rows))
+    for fields, title_terms, sections, terms, rows in docs:
+        documents.append(Document(*fields))
+        prepared.append(Prepared(tuple(title_terms), sections,
+                                 [PassageTerms(title, section, body, tuple(own)) for title, section, body, own in terms],
+                                 rows))
     load = FileLoad(key, digest, [Problem(*p) for p in read_problems], documents,
                     Problem(*parse_problem) if parse_problem else None)
     return load, prepared
