@@ -25,7 +25,6 @@ import hashlib
 import json
 import functools
 import os
-import shutil
 import time
 import zlib
 from dataclasses import asdict
@@ -40,7 +39,6 @@ from .bm25 import ImpactIndex
 from .corpus import Corpus, Problem, fingerprint_files, read_fingerprint
 from .index import CacheDamaged, DocInfo, IndexSettings, IndexStats, SearchIndex
 from .paths import default_cache_dir
-from .prepare import passage_row
 
 INDEX_FORMAT = "13"  # 13: each passage's own heading analyzed (own_headings.json) and how-to flag (howto.npy); 12: passage ids as int64
 KEEP_CACHES = 12  # index folders kept, least recently used removed first
@@ -187,19 +185,20 @@ def save_index(index: SearchIndex, folder: Path, settings: IndexSettings, replac
         except OSError:
             if _exists(folder / "meta.json"):
                 return folder  # another writer finished first: same key, same content
-            shutil.rmtree(folder, ignore_errors=True)
+            _rmtree(folder, ignore_errors=True)
             os.replace(tmp, folder)
     except OSError as exc:
         raise CacheUnusable(_reason(exc)) from exc
     finally:
         if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+            _rmtree(tmp, ignore_errors=True)
     return folder
 
 
 def _write_files(index: SearchIndex, tmp: Path, settings: IndexSettings) -> None:
     rows = index._rows  # made by the build's workers; an index read from a cache has none
     if rows is None:
+        from .prepare import passage_row
         rows = [passage_row(index.passage(pid), index.surfaces(pid), index.docs[int(index.passage_doc[pid])].source)
                 for pid in range(index.n_passages)]
     offsets = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -242,6 +241,12 @@ def _write_json(path: Path, data: object) -> None:
         raw = json.dumps(data, ensure_ascii=True).encode("ascii")
     with path.open("wb") as handle:
         handle.write(raw)
+
+
+def _rmtree(path: Path, ignore_errors: bool = False) -> None:
+    """``shutil.rmtree``, imported only when something is removed: a warm start never does."""
+    import shutil
+    shutil.rmtree(path, ignore_errors=ignore_errors)
 
 
 def _reason(exc: OSError) -> str:
@@ -330,9 +335,9 @@ def discard_index(folder: Path) -> None:
         trash = folder.parent / _temp_name("trash")
         os.mkdir(trash, 0o700)
         os.replace(folder, trash / "old")
-        shutil.rmtree(trash, ignore_errors=True)
+        _rmtree(trash, ignore_errors=True)
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        _rmtree(folder, ignore_errors=True)
 
 
 def _writer_gone(name: str) -> bool:
@@ -375,7 +380,7 @@ def remove_stale_temporaries(root: Path) -> None:
 def _remove(path: Path) -> None:
     try:
         if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
+            _rmtree(path, ignore_errors=True)
         else:
             path.unlink()
     except OSError:
@@ -388,7 +393,7 @@ def prune_caches(root: Path, keep: int = KEEP_CACHES) -> None:
         folders = [p for p in root.iterdir() if p.name.startswith("index-") and p.is_dir()]
         folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for old in folders[keep:]:
-            shutil.rmtree(old, ignore_errors=True)
+            _rmtree(old, ignore_errors=True)
     except OSError:
         pass
 

@@ -7,18 +7,20 @@ traceback reaches a user.
 
 from __future__ import annotations
 
-import argparse
 import errno
 import json
 import os
 import re
-import shutil
 import sys
 import threading
 import time
 import unicodedata
 from pathlib import Path
-from typing import TextIO
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import argparse
 
 from .limits import MAX_QUESTION_CHARS
 from .sanitize import SOURCE_LIMIT, one_line, shown_path, terminal_text
@@ -37,70 +39,18 @@ def _json_line(data: dict) -> str:
     return re.sub(r"[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group(0)):04x}", raw)
 
 
-class JapaneseParser(argparse.ArgumentParser):
-    """argparse with its usage errors said in Japanese (exit code 2)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        if sys.stderr is not None:
-            self.print_usage(sys.stderr)
-        translated = (message.replace("the following arguments are required", "次の引数が必要です")
-                      .replace("unrecognized arguments", "知らない引数です")
-                      .replace("invalid int value", "整数ではありません")
-                      .replace("invalid choice", "選べない値です")
-                      .replace("expected one argument", "値が必要です"))
-        _err(f"{self.prog}: エラー: {translated}\n")
-        raise SystemExit(EXIT_USAGE)
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"整数ではありません: {value!r}") from None
-    if not 1 <= number <= 100:
-        raise argparse.ArgumentTypeError("1 から 100 までの整数で指定してください")
-    return number
-
-
-def _corpus_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", action="append", type=Path, metavar="PATH",
-                        help="既定のガイドの代わりに索引するフォルダかファイル（複数指定できます）")
-    parser.add_argument("--base-url", metavar="URL",
-                        help="source を持たないページのリンクの基準アドレス（例: https://kubernetes.io/ja/docs/）")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = JapaneseParser(
-        prog="k8s-assistant",
-        description="kubernetes 入門ガイドに日本語で質問できるアシスタント。引数なしで起動するとチャット画面が開きます。",
-        epilog="終了コード: 0 回答あり / 1 ガイドに該当なし・触れているだけ / 2 使い方や入力の誤り",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    parser.add_argument("--no-history", action="store_true", help="チャット画面で質問の履歴を保存しない")
-    _corpus_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=JapaneseParser)
-
-    ask = sub.add_parser("ask", help="質問に一度だけ答える", description="質問に一度だけ答えます。")
-    ask.add_argument("question", metavar="QUESTION", help="質問。`-` なら標準入力から1行に1問ずつ読みます")
-    ask.add_argument("--json", action="store_true", help="JSON で出力する（`-` のときは1行1オブジェクト）")
-    ask.add_argument("-k", type=_positive_int, default=3, metavar="N", help="表示する段落の数（既定 3）")
-    _corpus_options(ask)
-
-    index = sub.add_parser("index", help="索引を作成して内容を表示する", description="索引を作成（またはキャッシュから読み込み）して、その内容を表示します。")
-    index.add_argument("--rebuild", action="store_true", help="キャッシュを使わずに作り直す")
-    _corpus_options(index)
-
-    ev = sub.add_parser("eval", help="質問セットで検索の質を測る", description="質問セットで Recall@1・Recall@3・MRR などを測ります。")
-    ev.add_argument("file", nargs="?", type=Path, metavar="FILE", help="質問セット（YAML）。既定は tests/data/questions.yaml")
-    ev.add_argument("--json", action="store_true", help="結果を JSON で出力する")
-    ev.add_argument("-k", type=_positive_int, default=5, metavar="N", help="Recall@N の N の上限（既定 5）")
-    _corpus_options(ev)
-    return parser
-
-
-def _version() -> str:
-    from . import __version__
-    return __version__
+def quick_ask(argv: list[str]) -> SimpleNamespace | None:
+    """The arguments of the plain forms ``ask QUESTION`` and ``ask --json QUESTION``, read without
+    argparse: importing it (with gettext and locale) and building the parser cost about 4 ms of a
+    warm ``ask``. None for anything else, which :func:`assistant.arguments.build_parser` parses
+    as always (a question that starts with ``-`` included: argparse decides what it is)."""
+    if len(argv) not in (2, 3) or argv[0] != "ask" or (len(argv) == 3 and argv[1] != "--json"):
+        return None
+    question = argv[-1]
+    if question.startswith("-") and question != "-":
+        return None
+    return SimpleNamespace(command="ask", question=question, json=len(argv) == 3, k=3, corpus=None,
+                           base_url=None, no_history=False)
 
 
 def _merge_corpus(args: argparse.Namespace) -> tuple[list[Path] | None, str | None]:
@@ -212,10 +162,25 @@ def _passage_lines(text: str, columns: int) -> list[str]:
     return out
 
 
+def _terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` gives it ($COLUMNS, else the terminal,
+    else 80), without importing shutil (and with it bz2 and lzma: 2 ms of a warm ``ask``)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 def format_answer(answer) -> str:
     """Human-readable answer. Every corpus string is neutralised (no escapes, controls, bidi or
     zero-width characters) and titles, headings and links are bounded to one line."""
-    columns = shutil.get_terminal_size().columns
+    columns = _terminal_columns()
     shown = one_line(answer.query, None)
     if len(shown) > 200:
         shown = shown[:200] + f"…（{len(answer.query):,} 文字）"
@@ -397,9 +362,13 @@ def _output_failed(exc: OSError) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        parser = None
+        args = quick_ask(argv)
+        if args is None:
+            from .arguments import build_parser
+            parser = build_parser()
+            args = parser.parse_args(argv)
         if args.command is None:
             return _chat(args)
         if sys.stdout is None:  # started with >&-: answers would vanish silently
@@ -407,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         command = {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval}[args.command]
         # Options given before the command (k8s-assistant --corpus X ask ...) count too.
-        top = parser.parse_known_args(argv[: argv.index(args.command)])[0] if args.command in argv else None
+        top = parser.parse_known_args(argv[: argv.index(args.command)])[0] \
+            if parser is not None and args.command in argv else None
         if top is not None:
             if getattr(args, "corpus", None) is None and top.corpus:
                 args.corpus = top.corpus
@@ -452,6 +422,7 @@ def _chat(args: argparse.Namespace) -> int:
     try:
         from .tui.app import run
     except ImportError:
+        from .arguments import build_parser
         build_parser().print_help()
         return EXIT_OK
     return run(args.corpus, args.base_url, history=not args.no_history)

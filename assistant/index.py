@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -20,7 +20,9 @@ from .analyzer import Analyzer, Concepts, Synonyms
 from .bm25 import ImpactIndex, build_impact_index
 from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, SECTION_SEPARATOR, Passage
 from .corpus import Corpus, Document, Problem, add_loads, finish_corpus, listed_files, open_root, read_glossary
-from .prepare import FileJob, Prepared, passage_fields, prepare_document  # noqa: F401 - passage_fields re-exported
+
+if TYPE_CHECKING:
+    from .prepare import FileJob, Prepared
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
                 settings: IndexSettings = INDEX_SETTINGS) -> SearchIndex:
     """Chunk, analyze and score a loaded corpus, in this process (``build_corpus_index`` reads,
     chunks and analyzes the files on every core and gives the same index)."""
+    from .prepare import prepare_document  # lazily, as everything that only builds: a warm start never does
+
     started = time.perf_counter()
     prepared = []
     for i, doc in enumerate(corpus.documents):
@@ -222,7 +226,7 @@ def build_corpus_index(plan: BuildPlan, base_url: str | None, analyzer: Analyzer
     at a time from a shared list), then merge in corpus order: the index and corpus
     ``build_index(load_corpus(paths))`` gives. Raises CorpusError when no document was readable."""
     from .pool import run_tasks
-    from .prepare import TASK, file_result
+    from .prepare import TASK, file_result, prepare_document
 
     try:
         jobs: list[FileJob] = []
@@ -318,6 +322,8 @@ def _is_definition_heading(section: str) -> bool:
 def corpus_terms_for(index: SearchIndex, analyzer: Analyzer,
                      settings: IndexSettings = INDEX_SETTINGS) -> list[list[str]]:
     """The weighted terms of every passage again (for checks against the reference scorer)."""
+    from .prepare import passage_fields
+
     out: list[list[str]] = []
     for pid in range(index.n_passages):
         p = index.passage(pid)

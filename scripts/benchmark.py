@@ -374,7 +374,8 @@ def main() -> None:
         else:
             from assistant.engine import Assistant
             from assistant.evaluation import load_question_set
-            from assistant.index import corpus_terms_for, passage_fields
+            from assistant.index import corpus_terms_for
+            from assistant.prepare import passage_fields
 
             docs = Assistant.open([args.docs], base_url=BASE_URL, cache_dir=cache)
             questions = [q.text for q in load_question_set(REPO / "tests/data/docs_questions.yaml")]

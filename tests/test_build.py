@@ -16,8 +16,9 @@ import numpy as np
 from assistant.analyzer import Analyzer, load_synonyms
 from assistant.chunking import chunk_documents
 from assistant.corpus import default_corpus_path, load_corpus
-from assistant.index import BuildPlan, build_corpus_index, build_index, passage_fields
+from assistant.index import BuildPlan, build_corpus_index, build_index
 from assistant.pool import start_children, usable_cores
+from assistant.prepare import passage_fields
 from conftest import DOCS, SMALL, article, command, needs_docs, write_corpus
 
 

@@ -153,3 +153,20 @@ def test_a_question_longer_than_the_limit_is_answered_with_a_note(tmp_path):
     assert f"{MAX_QUESTION_CHARS:,} 文字までで検索しました" in proc.stderr
     short = run_cli("ask", "Podとコンテナの違い")
     assert "文字までで検索しました" not in short.stderr
+
+
+@pytest.mark.parametrize("argv", [["ask", "Podとは"], ["ask", "--json", "Podとは"], ["ask", "-"], ["ask", "--json", "-"],
+                                  ["ask", ""], ["ask", "Pod とは --json"]])
+def test_the_plain_ask_forms_read_without_argparse_mean_what_argparse_reads(argv):
+    from assistant.arguments import build_parser
+    from assistant.cli import quick_ask
+
+    assert vars(quick_ask(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["ask", "-k", "2", "Q"], ["ask", "--js", "Q"], ["ask", "Q", "--json"], ["ask", "-x"],
+                                  ["ask", "--help"], ["--corpus", "c", "ask", "Q"], ["ask"], ["index"], []])
+def test_every_other_command_line_is_left_to_argparse(argv):
+    from assistant.cli import quick_ask
+
+    assert quick_ask(argv) is None
