@@ -137,7 +137,8 @@ def test_answer_set_mixes_the_ways_learners_ask(name):
 
 @answer_sets
 def test_every_expected_article_exists(name):
-    unknown = [(label(item), doc_id) for item in ANSWER_ITEMS[name] for doc_id in item["expect"] if doc_id not in GUIDE]
+    unknown = [(label(item), doc_id) for item in ANSWER_ITEMS[name] for doc_id in item["expect"]
+               if doc_id not in GUIDE]
     assert not unknown, f"unknown article ids: {unknown}"
 
 
