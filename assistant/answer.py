@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from .chunking import SECTION_SEPARATOR
 from .index import SearchIndex
@@ -224,11 +225,13 @@ DEFAULT_ANSWER = AnswerSettings()
 
 
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")  # a Markdown link reads as its text
+_FIRST_STEP = re.compile(r"\s*1[.)]\s")
 
 
 def table_row(cells: list[str]) -> str:
     """A table row as one readable line: 「`-o wide`: ノード名と IP も表示」 (first cell, then the rest)."""
-    cells = [re.sub(r"\*\*", "", c).strip() for c in cells]
+    cells = [c.replace("**", "").strip() for c in cells]
     cells = [c for c in cells if c and c not in ("-", "—")]
     if len(cells) < 2:
         return ""
@@ -262,7 +265,7 @@ def sentence_lines(markdown: str) -> list[tuple[str, int]]:
                     out.append((row, i))
             continue
         plain = _MARKUP.sub("", stripped)
-        plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)
+        plain = _LINK.sub(r"\1", plain)
         for sentence in _SENTENCE_END.split(plain):
             sentence = sentence.strip()
             if 8 <= len(sentence) <= 220:
@@ -371,7 +374,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     # What the author set in bold is the section's point (「一言でまとめると、**…**」).
     bold = emphasized(first.text, settings.emphasis_chars)
     # A how-to answered by a procedure: its first step's command is where to start (「1. `kubectl logs …`」).
-    first_steps = {i for i, raw in enumerate(first.text.split("\n")) if re.match(r"\s*1[.)]\s", raw)}
+    first_steps = {i for i, raw in enumerate(first.text.split("\n")) if _FIRST_STEP.match(raw)}
     steps: set[str] = set()
     leaning: dict[str, str] = {}  # a sentence that leans on the one before it, quoted with it: pair -> the one before
     for position, (sentence, line) in enumerate(units):
@@ -522,23 +525,68 @@ def matching_words(text: str, surfaces: dict[str, str], terms: list[str]) -> tup
     longest first. The analysis saw the text lower-cased, so the written form is looked up again."""
     wanted = set(terms)
     found: dict[str, str] = {}
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer: positions would not line up
+        low = ""
+    compact: dict[str, str] = {}  # the lower-cased text without spaces, made when first needed
     for surface, term in surfaces.items():
         if term not in wanted:
             continue
-        for match in _surface_pattern(surface).finditer(text):
-            found.setdefault(match.group(0), term)
+        for written in _written_forms(text, low, surface, compact):
+            found.setdefault(written, term)
     return tuple(sorted(found.items(), key=lambda m: -len(m[0])))
+
+
+_WORD_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_WORD_AFTER = _WORD_BEFORE - {"-"}
+
+
+def _written_forms(text: str, low: str, surface: str, compact: dict[str, str]) -> Iterator[str]:
+    """Each occurrence of a passage word in its text, as written. A plain search in the lower-cased
+    text finds most words without compiling a pattern (compiling one per word was a quarter of a
+    docs question's time); an ASCII word must stand alone ("ns" is not the end of "DNS"). A long
+    ASCII word may be written with spaces inside ("startup probe"): only then is a pattern needed."""
+    key = surface.lower()
+    if not low or not surface or len(key) != len(surface):
+        yield from (m.group(0) for m in _surface_pattern(surface).finditer(text))
+        return
+    if _spaced(surface):
+        if "text" not in compact:
+            compact["text"] = _SPACE.sub("", low)
+        if key not in compact["text"]:
+            return
+        if low.count(key) != compact["text"].count(key):  # written with a space somewhere
+            yield from (m.group(0) for m in _surface_pattern(surface).finditer(text))
+            return
+    size, ascii_word = len(surface), surface.isascii()
+    at = low.find(key)
+    while at >= 0:
+        end = at + size
+        if ascii_word and ((at and text[at - 1] in _WORD_BEFORE) or (end < len(text) and text[end] in _WORD_AFTER)):
+            at = low.find(key, at + 1)
+            continue
+        yield text[at:end]
+        at = low.find(key, end)
+
+
+_SPACE = re.compile(r"\s")
 
 
 @functools.lru_cache(maxsize=8192)
 def _surface_pattern(surface: str) -> re.Pattern[str]:
-    """How a passage word is found again in its text (compiled once: re's own cache holds only 512)."""
+    """How a passage word is found again in its text when a plain search cannot (compiled once:
+    re's own cache holds only 512)."""
     pattern = re.escape(surface)
     if surface.isascii():  # "ns" is a word, not the end of "DNS"
-        if len(surface) >= 6 and surface.isalpha():  # a synonym of several words lost its spaces: "startup probe"
+        if _spaced(surface):  # a synonym of several words lost its spaces: "startup probe"
             pattern = r"\s?".join(re.escape(c) for c in surface)
         pattern = rf"(?<![A-Za-z0-9_-]){pattern}(?![A-Za-z0-9_])"
     return re.compile(pattern, re.IGNORECASE)
+
+
+def _spaced(surface: str) -> bool:
+    """A long ASCII word may be written with spaces inside it in the text."""
+    return surface.isascii() and len(surface) >= 6 and surface.isalpha()
 
 
 _CODE_SPLIT = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`|\*\*[^\n]*?\*\*)", re.S)  # code and text already bold

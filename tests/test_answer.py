@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.answer import Conversation, highlight_markdown
+from assistant.answer import Conversation, highlight_markdown, matching_words
 
 
 def test_what_is_question_gets_the_defining_passage(guide):
@@ -299,3 +299,15 @@ def test_a_sentence_that_explains_or_points_back_is_never_quoted_alone(guide, qu
 def test_a_how_to_answered_by_a_procedure_quotes_its_first_step(guide):
     # The section lists steps; step 1 is `kubectl logs <Pod名> --previous`.
     assert "--previous" in _summary(guide.ask("CrashLoopBackOffを直したい"))
+
+
+def test_highlighted_words_are_found_as_written_and_only_as_whole_words():
+    """The words to highlight are found again in the passage however they are cased, a short Latin
+    word never inside a longer one (ns is not the end of DNS), and a long word also where the text
+    writes it with a space (startup probe for the synonym startupprobe)."""
+    text = "CoreDNS は DNS を返します。ns は Namespace の略で、NS とも書きます。Startup Probe と startupProbe を使います。"
+    surfaces = {"ns": "namespace", "namespace": "namespace", "startupprobe": "startupprobe", "dns": "dns"}
+    words = dict(matching_words(text, surfaces, ["namespace", "startupprobe"]))
+    assert words == {"Namespace": "namespace", "ns": "namespace", "NS": "namespace",
+                     "Startup Probe": "startupprobe", "startupProbe": "startupprobe"}
+    assert matching_words("İstanbul の ns", {"ns": "namespace"}, ["namespace"]) == (("ns", "namespace"),)
