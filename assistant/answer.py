@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from .chunking import SECTION_SEPARATOR
 from .index import SearchIndex
@@ -163,6 +165,11 @@ _MARKUP = re.compile(r"\*\*|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)  # not "__": 
 _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|"
                         r"さらに|表のとおり|表の通り|図のとおり|上の|前述|"
                         r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際|ほか|他に|前者|後者|上記|以下|下記)")
+# A connective that adds a statement without pointing back: the sentence after it stands alone
+# (「ただし Fargate では DaemonSet が使えません。」), so it may be quoted without the word.
+_CONNECTIVE = re.compile(r"^(?:また|ただし|なお|さらに|加えて|同様に)[、,]?\s*")
+# A sentence that goes on from the one before with what to do or what follows (「その場合は…」「そこで…」).
+_GOES_ON = re.compile(r"^(?:その場合|この場合|そのとき|その際|そこで|そのため|このため|これにより|そうすれば|そうすると)")
 _COMMAND = re.compile(r"(?:^|\s|\()(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete)\s+\S"
                       r"|(?:^|\s)--?[a-z][\w-]*")
 _DEFINES = re.compile(r"とは|のこと|です。|ます。")
@@ -215,6 +222,15 @@ class AnswerSettings:
     """The quoted lines are at most this long together (the least useful go first; the opening
     stays), so the 要点 and the first link fit an 80x24 screen (no limit → same fact in 要点, but 28 of
     393 要点 over 240 characters instead of 1)."""
+    detail_bonus: float = 0.5
+    """Added, in proportion, to a sentence holding the question's words that the answering heading
+    does not: they ask for a detail of the section."""
+    detail_share: float = 0.3
+    """The opening's second sentence gives way to a sentence holding at least this share of the question's
+    weight in detail words."""
+    literal_bonus: float = 0.3
+    """Added, in proportion, to a sentence holding the question's own wording (its three-character
+    pieces), which the terms miss when the analysis maps words to one base form."""
     pair_chars: int = 200
     """A sentence leaning on the one before it (「その場合は MetalLB を…」) is quoted together with that
     sentence, when both come from one paragraph and together are at most this long (0 → 0.846)."""
@@ -224,11 +240,13 @@ DEFAULT_ANSWER = AnswerSettings()
 
 
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")  # a Markdown link reads as its text
+_FIRST_STEP = re.compile(r"\s*1[.)]\s")
 
 
 def table_row(cells: list[str]) -> str:
     """A table row as one readable line: 「`-o wide`: ノード名と IP も表示」 (first cell, then the rest)."""
-    cells = [re.sub(r"\*\*", "", c).strip() for c in cells]
+    cells = [c.replace("**", "").strip() for c in cells]
     cells = [c for c in cells if c and c not in ("-", "—")]
     if len(cells) < 2:
         return ""
@@ -262,7 +280,7 @@ def sentence_lines(markdown: str) -> list[tuple[str, int]]:
                     out.append((row, i))
             continue
         plain = _MARKUP.sub("", stripped)
-        plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)
+        plain = _LINK.sub(r"\1", plain)
         for sentence in _SENTENCE_END.split(plain):
             sentence = sentence.strip()
             if 8 <= len(sentence) <= 220:
@@ -348,7 +366,8 @@ def _pointer(sentence: str, titles: TitlePointers) -> bool:
 
 
 def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: list[str] | None = None,
-                  task: bool = False, settings: AnswerSettings = DEFAULT_ANSWER) -> tuple[SummaryLine, ...]:
+                  task: bool = False, settings: AnswerSettings = DEFAULT_ANSWER,
+                  question: str = "") -> tuple[SummaryLine, ...]:
     """The 要点: the answer sentences of the first hit (the answering section), in reading order.
 
     An answer-first section states its answer in its first sentence or two, so those are quoted
@@ -366,18 +385,30 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     total = sum(weight.values()) or 1.0
     titles = title_pointers(index)
     first = hits[0]
+    # The question's own words that its answering heading does not hold ask for a detail of the
+    # section (「Flannel を使うとき --pod-network-cidr には何を指定する？」 under 「kubeadm でクラスタを作る
+    #流れは？」): the sentence holding them is the answer, more than the section's opening.
+    heading = f"{first.title}\n{first.section}".lower()
+    detail = frozenset(term for surface, term in first.matches if term in terms) - \
+        frozenset(term for surface, term in first.matches if surface.lower() in heading)
+    literal = _trigrams(question) if settings.literal_bonus else frozenset()
+    for t in literal:
+        weight[f"\0{t}"] = 0.0
     scored: list[tuple[float, int, str, frozenset[str]]] = []
     units = sentence_lines(first.text)
     # What the author set in bold is the section's point (「一言でまとめると、**…**」).
     bold = emphasized(first.text, settings.emphasis_chars)
     # A how-to answered by a procedure: its first step's command is where to start (「1. `kubectl logs …`」).
-    first_steps = {i for i, raw in enumerate(first.text.split("\n")) if re.match(r"\s*1[.)]\s", raw)}
+    first_steps = {i for i, raw in enumerate(first.text.split("\n")) if _FIRST_STEP.match(raw)}
     steps: set[str] = set()
     leaning: dict[str, str] = {}  # a sentence that leans on the one before it, quoted with it: pair -> the one before
     for position, (sentence, line) in enumerate(units):
         if _pointer(sentence, titles):
             continue
-        if not quotable(sentence, settings):
+        bare = _CONNECTIVE.sub("", sentence, count=1)
+        if bare != sentence and not quotable(sentence, settings) and quotable(bare, settings):
+            sentence = bare
+        elif not quotable(sentence, settings):
             before = units[position - 1] if position else None
             text = f"{before[0]}{sentence}" if before else ""
             if not (before and before[1] == line and leans(sentence) and quotable(before[0], settings)
@@ -387,6 +418,13 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             sentence = text
         found = frozenset(term for surface, term in first.matches if surface in sentence and term in wanted)
         value = sum(weight[t] for t in found) / total
+        if literal:
+            # the question's own wording (「使えない」 where the opening says 「使う」)
+            said = literal & _trigrams(sentence)
+            found = found | frozenset(f"\0{g}" for g in said)
+            value += settings.literal_bonus * len(said) / len(literal)
+        if detail:
+            value += settings.detail_bonus * sum(weight[t] for t in found & detail) / total
         if position < len(settings.opening_bonus):
             value += settings.opening_bonus[position]
         if task and _COMMAND.search(sentence):
@@ -404,11 +442,22 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         opening = next((s for s in sentences(first.text) if quotable(s, settings)), "")
         return fallback or ((SummaryLine(opening, first.rank),) if opening else ())
     if not any(item[3] for item in scored):  # no sentence holds a question word: the opening answers the heading
-        return (SummaryLine(min(scored, key=lambda s: s[1])[2], first.rank),)
+        opening = SummaryLine(min(scored, key=lambda s: s[1])[2], first.rank)
+        # ...and for a how-to, the command line that holds the question's words (「# Running 以外の Pod
+        # だけを表示」 above 「kubectl get pods --field-selector status.phase!=Running」).
+        command = command_line(first.text, first.matches, wanted) if task else ""
+        surfaces = [surface for surface, term in first.matches if term in wanted]
+        if command and any(s in command for s in surfaces) and not _repeats(command, [opening.text]):
+            return opening, SummaryLine(command, first.rank)
+        return (opening,)
     # The opening answers the heading's question: quote it, then what it left out.
     chosen = [item for item in scored if item[1] < len(settings.opening_bonus) and item[2] not in leaning]
     short_lead = any(item[1] == 0 and len(item[2]) < settings.short_lead for item in chosen)
     chosen = [item for item in chosen if item[3] or item[1] == 0 or short_lead][: settings.opening_lines]
+    weighty = settings.detail_share * total
+    if detail and len(chosen) > 1 and not chosen[1][3] & detail and any(
+            sum(weight[t] for t in item[3] & detail) >= weighty for item in scored if item not in chosen):
+        chosen = chosen[:1]  # the opening states the heading's answer; the detail comes next
     covered = set().union(*(item[3] for item in chosen)) if chosen else set()
     has_command = any(_COMMAND.search(item[2]) for item in chosen)
     best = max(item[0] for item in scored)
@@ -421,7 +470,11 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         adds_command = task and (not has_command or item[2] in steps) and bool(_COMMAND.search(item[2]))
         before = leaning.get(item[2])
         others = [c[2] for c in chosen if c[2] != before]
-        if not (adds_words or adds_command) or _repeats(item[2], others):
+        # A quoted sentence goes on in the next one (「…起動できません。その場合は…」): its remedy or
+        # consequence completes it, even with no new question word.
+        continues = before is not None and before in [c[2] for c in chosen] \
+            and bool(_GOES_ON.match(item[2][len(before):]))
+        if not (adds_words or adds_command or continues) or _repeats(item[2], others):
             continue
         if before in [c[2] for c in chosen]:  # the pair takes the place of the sentence it leans on
             chosen = [c for c in chosen if c[2] != before]
@@ -447,6 +500,21 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     return tuple(lines)
 
 
+_NOT_WORDS = re.compile(r"[\s\W_ぁ-ゖー]+")
+
+
+def _trigrams(text: str) -> frozenset[str]:
+    """Three-character pieces of the text's words (NFKC, lower case), each holding a character that is
+    not hiragana: 「使えない」 gives 使えな; particles and endings alone are not the question's wording."""
+    plain = unicodedata.normalize("NFKC", text).lower()
+    out = set()
+    for i in range(len(plain) - 2):
+        piece = plain[i:i + 3]
+        if not any(c.isspace() or (not c.isalnum()) for c in piece) and _NOT_WORDS.sub("", piece):
+            out.add(piece)
+    return frozenset(out)
+
+
 def _within(chosen: list, max_chars: int, weight: dict[str, float], max_lines: int) -> list:
     """The chosen sentences without the least useful ones until they fit ``max_chars`` and ``max_lines``
     (the 要点 and the first link must fit an 80x24 screen): first the one whose question words the
@@ -461,28 +529,46 @@ def _within(chosen: list, max_chars: int, weight: dict[str, float], max_lines: i
     return chosen
 
 
+_PROGRAM = re.compile(r"(?:sudo\s+)?(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete|k3s|k)\s+\S")
 _CODE_LANGS = ("", "bash", "sh", "shell", "console", "zsh", "text")
 
 
 def command_line(markdown: str, matches: tuple[tuple[str, str], ...], wanted: set[str]) -> str:
-    """The first command line in the passage's shell code blocks (``kubectl …``, without a ``$``
-    prompt), preferring one that holds a question word; "" when there is none."""
-    commands: list[str] = []
+    """The command line in the passage's shell code blocks (``kubectl …``, without a ``$`` prompt)
+    that holds the most question words, counting the comment above it (「# Running 以外の Pod だけを
+    表示」); the first one when none holds any; "" when there is none."""
+    commands: list[tuple[str, str]] = []  # (command, the comment just above it)
     fence: str | None = None
+    comment = ""
+    going_on = attach = False
     for line in markdown.split("\n"):
         stripped = line.strip()
         if stripped.startswith("```"):
             fence = None if fence is not None else stripped[3:].strip().lower()
+            comment = ""
             continue
-        if fence is None or fence not in _CODE_LANGS or stripped.startswith("#"):
+        if fence is None or fence not in _CODE_LANGS:
+            continue
+        if stripped.startswith("#"):
+            comment = stripped
+            continue
+        if going_on:  # the line before ended in a backslash: this line goes on with its command
+            going_on = stripped.endswith("\\")
+            if attach:
+                commands[-1] = (f"{commands[-1][0]} {stripped.rstrip(chr(92)).strip()}".strip(), commands[-1][1])
             continue
         command = stripped[2:] if stripped.startswith("$ ") else stripped
-        if _COMMAND.match(command) and (fence != "console" or stripped.startswith("$ ")):
-            commands.append(command)
-    for command in commands:
-        if any(surface in command for surface, term in matches if term in wanted):
-            return command
-    return commands[0] if commands else ""
+        going_on = command.endswith("\\")
+        attach = bool(_PROGRAM.match(command)) and (fence != "console" or stripped.startswith("$ "))
+        if attach:
+            commands.append((command.rstrip(chr(92)).strip(), comment))
+        comment = ""
+    best, most = "", 0
+    for command, above in commands:
+        held = {term for surface, term in matches if term in wanted and (surface in command or surface in above)}
+        if len(held) > most:
+            best, most = command, len(held)
+    return best or (commands[0][0] if commands else "")
 
 
 def _repeats(sentence: str, chosen: list[str]) -> bool:
@@ -522,23 +608,68 @@ def matching_words(text: str, surfaces: dict[str, str], terms: list[str]) -> tup
     longest first. The analysis saw the text lower-cased, so the written form is looked up again."""
     wanted = set(terms)
     found: dict[str, str] = {}
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer: positions would not line up
+        low = ""
+    compact: dict[str, str] = {}  # the lower-cased text without spaces, made when first needed
     for surface, term in surfaces.items():
         if term not in wanted:
             continue
-        for match in _surface_pattern(surface).finditer(text):
-            found.setdefault(match.group(0), term)
+        for written in _written_forms(text, low, surface, compact):
+            found.setdefault(written, term)
     return tuple(sorted(found.items(), key=lambda m: -len(m[0])))
+
+
+_WORD_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_WORD_AFTER = _WORD_BEFORE - {"-"}
+
+
+def _written_forms(text: str, low: str, surface: str, compact: dict[str, str]) -> Iterator[str]:
+    """Each occurrence of a passage word in its text, as written. A plain search in the lower-cased
+    text finds most words without compiling a pattern (compiling one per word was a quarter of a
+    docs question's time); an ASCII word must stand alone ("ns" is not the end of "DNS"). A long
+    ASCII word may be written with spaces inside ("startup probe"): only then is a pattern needed."""
+    key = surface.lower()
+    if not low or not surface or len(key) != len(surface):
+        yield from (m.group(0) for m in _surface_pattern(surface).finditer(text))
+        return
+    if _spaced(surface):
+        if "text" not in compact:
+            compact["text"] = _SPACE.sub("", low)
+        if key not in compact["text"]:
+            return
+        if low.count(key) != compact["text"].count(key):  # written with a space somewhere
+            yield from (m.group(0) for m in _surface_pattern(surface).finditer(text))
+            return
+    size, ascii_word = len(surface), surface.isascii()
+    at = low.find(key)
+    while at >= 0:
+        end = at + size
+        if ascii_word and ((at and text[at - 1] in _WORD_BEFORE) or (end < len(text) and text[end] in _WORD_AFTER)):
+            at = low.find(key, at + 1)
+            continue
+        yield text[at:end]
+        at = low.find(key, end)
+
+
+_SPACE = re.compile(r"\s")
 
 
 @functools.lru_cache(maxsize=8192)
 def _surface_pattern(surface: str) -> re.Pattern[str]:
-    """How a passage word is found again in its text (compiled once: re's own cache holds only 512)."""
+    """How a passage word is found again in its text when a plain search cannot (compiled once:
+    re's own cache holds only 512)."""
     pattern = re.escape(surface)
     if surface.isascii():  # "ns" is a word, not the end of "DNS"
-        if len(surface) >= 6 and surface.isalpha():  # a synonym of several words lost its spaces: "startup probe"
+        if _spaced(surface):  # a synonym of several words lost its spaces: "startup probe"
             pattern = r"\s?".join(re.escape(c) for c in surface)
         pattern = rf"(?<![A-Za-z0-9_-]){pattern}(?![A-Za-z0-9_])"
     return re.compile(pattern, re.IGNORECASE)
+
+
+def _spaced(surface: str) -> bool:
+    """A long ASCII word may be written with spaces inside it in the text."""
+    return surface.isascii() and len(surface) >= 6 and surface.isalpha()
 
 
 _CODE_SPLIT = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`|\*\*[^\n]*?\*\*)", re.S)  # code and text already bold

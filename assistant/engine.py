@@ -246,7 +246,7 @@ class Assistant:
         if result.covered:
             hits = make_hits(self.index, choose_hits(result, max(1, k)), terms)
             extra = self.expand(query, terms)
-            summary = build_summary(hits, terms, self.index, extra, asks_task(query), self.answer_settings)
+            summary = build_summary(hits, terms, self.index, extra, asks_task(query), self.answer_settings, query)
             answer = Answer(query, True, tuple(hits), summary, terms=tuple(terms), follow_up=follow_up)
         elif result.grade == MENTION:
             # The guide only mentions the subject in passing: say so, and list where it does.

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.answer import Conversation, highlight_markdown
+from assistant.answer import Conversation, command_line, highlight_markdown, matching_words
 
 
 def test_what_is_question_gets_the_defining_passage(guide):
@@ -120,6 +120,14 @@ def _summary(answer) -> str:
     ("今のNamespaceを切り替えたい", "kubectlconfigset-context"),
     ("コンテナをrootユーザーで動かさないようにするには？", "runasnonroot"),
     ("cpu: 500m はどういう意味？", "0.5"),
+    # a sentence opening with a connective (ただし) stands alone without it
+    ("Fargateだと使えないものってあるの？", "daemonset"),
+    # the remedy that goes on from the quoted sentence (「その場合は…」)
+    ("runAsNonRoot: trueを付けたら公式のnginxイメージが起動しなくなった", "nginx-unprivileged"),
+    # the command whose comment holds the question's words, when no sentence does
+    ("Running以外のPodだけを一覧に出したい", "status.phase!=running"),
+    # a command written over several lines is quoted whole
+    ("既存のDeploymentのrequestsとlimitsをコマンド一発で変えたい", "--limits=cpu=500m"),
 ])
 def test_the_summary_states_the_fact_the_question_asks_for(guide, question, fact):
     answer = guide.ask(question)
@@ -299,3 +307,23 @@ def test_a_sentence_that_explains_or_points_back_is_never_quoted_alone(guide, qu
 def test_a_how_to_answered_by_a_procedure_quotes_its_first_step(guide):
     # The section lists steps; step 1 is `kubectl logs <Pod名> --previous`.
     assert "--previous" in _summary(guide.ask("CrashLoopBackOffを直したい"))
+
+
+def test_highlighted_words_are_found_as_written_and_only_as_whole_words():
+    """The words to highlight are found again in the passage however they are cased, a short Latin
+    word never inside a longer one (ns is not the end of DNS), and a long word also where the text
+    writes it with a space (startup probe for the synonym startupprobe)."""
+    text = "CoreDNS は DNS を返します。ns は Namespace の略で、NS とも書きます。Startup Probe と startupProbe を使います。"
+    surfaces = {"ns": "namespace", "namespace": "namespace", "startupprobe": "startupprobe", "dns": "dns"}
+    words = dict(matching_words(text, surfaces, ["namespace", "startupprobe"]))
+    assert words == {"Namespace": "namespace", "ns": "namespace", "NS": "namespace",
+                     "Startup Probe": "startupprobe", "startupProbe": "startupprobe"}
+    assert matching_words("İstanbul の ns", {"ns": "namespace"}, ["namespace"]) == (("ns", "namespace"),)
+
+
+def test_a_how_to_quotes_the_whole_command_that_holds_the_question_words():
+    markdown = ("手順です。\n\n```bash\n# すべての Pod を表示\nkubectl get pods\n\n# ログを追いかける\n"
+                "kubectl logs -f web \\\n  --tail=20\n```\n")
+    matches = (("ログ", "ログ"), ("追いかける", "追いかける"))
+    assert command_line(markdown, matches, {"ログ", "追いかける"}) == "kubectl logs -f web --tail=20"
+    assert command_line(markdown, (), set()) == "kubectl get pods"  # none holds a question word: the first

@@ -1,4 +1,4 @@
-"""The held-out question sets are well formed and honest about the corpus they are asked of.
+"""The question sets (held out and development) are well formed and honest about their corpus.
 
 A question set is only worth its figures if every label in it is true: the expected article or docs
 page exists, the `section` names a real heading of the first expected article, and every fact a
@@ -22,9 +22,15 @@ CORPUS = REPO / "corpus"
 ANSWERS = DATA / "answers_holdout.yaml"
 NEAR_MISS = DATA / "near_miss_holdout.yaml"
 DOCS_LEARNER = DATA / "docs_learner_holdout.yaml"
+ANSWERS_DEV = DATA / "answers_dev.yaml"  # development set: in_scope, near_miss and out_of_scope in one file
+DOCS_LEARNER_DEV = DATA / "docs_learner_dev.yaml"
+ANSWER_SETS = [ANSWERS, ANSWERS_DEV]
+NEAR_MISS_SETS = [NEAR_MISS, ANSWERS_DEV]
+DOCS_LEARNER_SETS = [DOCS_LEARNER, DOCS_LEARNER_DEV]
 
 ANSWER_KINDS = {"polite", "casual", "long", "problem", "english", "mixed", "typo", "howto", "value",
                 "shortname"}
+OPTIONAL_ANSWER_KINDS = {"compare"}  # allowed, but not required in every set
 NEAR_MISS_KINDS = {"polite", "casual", "long", "problem", "english", "mixed", "typo", "howto"}
 DOCS_KINDS = {"overview", "problem", "casual", "task", "howto", "concept", "trouble", "english"}
 
@@ -76,32 +82,38 @@ def load_items(path: Path, key: str) -> list[dict]:
 
 
 GUIDE = load_guide()
-ANSWER_ITEMS = load_items(ANSWERS, "in_scope")
-NEAR_MISS_ITEMS = load_items(NEAR_MISS, "near_miss")
-DOCS_ITEMS = load_items(DOCS_LEARNER, "in_scope")
+ANSWER_ITEMS = {path.name: load_items(path, "in_scope") for path in ANSWER_SETS}
+NEAR_MISS_ITEMS = {path.name: load_items(path, "near_miss") for path in NEAR_MISS_SETS}
+DOCS_ITEMS = {path.name: load_items(path, "in_scope") for path in DOCS_LEARNER_SETS}
+answer_sets = pytest.mark.parametrize("name", list(ANSWER_ITEMS))
+near_miss_sets = pytest.mark.parametrize(
+    "name, answers", [(near.name, answers.name) for near, answers in zip(NEAR_MISS_SETS, ANSWER_SETS)])
+docs_sets = pytest.mark.parametrize("name", list(DOCS_ITEMS))
 
 
 def label(item: dict) -> str:
     return item.get("q", "?")
 
 
-# --- answers_holdout.yaml ------------------------------------------------------------------------
+# --- answers_holdout.yaml, answers_dev.yaml ------------------------------------------------------
 
-def test_answer_set_size_and_coverage_of_every_article():
-    assert len(ANSWER_ITEMS) >= 100
-    per_article = Counter(item["expect"][0] for item in ANSWER_ITEMS)
+@answer_sets
+def test_answer_set_size_and_coverage_of_every_article(name):
+    assert len(ANSWER_ITEMS[name]) >= 100
+    per_article = Counter(item["expect"][0] for item in ANSWER_ITEMS[name])
     thin = {doc_id: per_article[doc_id] for doc_id in GUIDE if per_article[doc_id] < 4}
     assert not thin, f"articles with fewer than 4 held-out questions: {thin}"
 
 
-def test_answer_items_have_the_documented_shape():
+@answer_sets
+def test_answer_items_have_the_documented_shape(name):
     bad = []
-    for item in ANSWER_ITEMS:
+    for item in ANSWER_ITEMS[name]:
         ok = (set(item) <= {"q", "expect", "section", "facts", "kind"}
               and isinstance(item.get("q"), str) and item["q"].strip()
               and isinstance(item.get("expect"), list) and item["expect"]
               and isinstance(item.get("section"), str) and item["section"].strip()
-              and item.get("kind") in ANSWER_KINDS
+              and item.get("kind") in ANSWER_KINDS | OPTIONAL_ANSWER_KINDS
               and isinstance(item.get("facts"), list) and 1 <= len(item["facts"]) <= 3
               and all(isinstance(fact, list) and fact and all(isinstance(v, str) and v.strip() for v in fact)
                       for fact in item["facts"]))
@@ -110,34 +122,40 @@ def test_answer_items_have_the_documented_shape():
     assert not bad, f"malformed items: {bad}"
 
 
-def test_answer_questions_are_unique():
-    counts = Counter(normalize(item["q"]) for item in ANSWER_ITEMS)
+@answer_sets
+def test_answer_questions_are_unique(name):
+    counts = Counter(normalize(item["q"]) for item in ANSWER_ITEMS[name])
     assert not [q for q, n in counts.items() if n > 1]
 
 
-def test_answer_set_mixes_the_ways_learners_ask():
-    kinds = Counter(item["kind"] for item in ANSWER_ITEMS)
+@answer_sets
+def test_answer_set_mixes_the_ways_learners_ask(name):
+    kinds = Counter(item["kind"] for item in ANSWER_ITEMS[name])
     missing = {kind: kinds[kind] for kind in ANSWER_KINDS if kinds[kind] < 5}
     assert not missing, f"kinds with fewer than 5 questions: {missing}"
 
 
-def test_every_expected_article_exists():
-    unknown = [(label(item), doc_id) for item in ANSWER_ITEMS for doc_id in item["expect"] if doc_id not in GUIDE]
+@answer_sets
+def test_every_expected_article_exists(name):
+    unknown = [(label(item), doc_id) for item in ANSWER_ITEMS[name] for doc_id in item["expect"]
+               if doc_id not in GUIDE]
     assert not unknown, f"unknown article ids: {unknown}"
 
 
-def test_every_section_label_matches_a_heading_of_the_first_expected_article():
+@answer_sets
+def test_every_section_label_matches_a_heading_of_the_first_expected_article(name):
     wrong = []
-    for item in ANSWER_ITEMS:
+    for item in ANSWER_ITEMS[name]:
         _, heads = GUIDE[item["expect"][0]]
         if not any(item["section"] in heading for heading in heads):
             wrong.append((label(item), item["expect"][0], item["section"]))
     assert not wrong, f"section labels that match no heading: {wrong}"
 
 
-def test_every_fact_is_stated_in_the_first_expected_article():
+@answer_sets
+def test_every_fact_is_stated_in_the_first_expected_article(name):
     missing = []
-    for item in ANSWER_ITEMS:
+    for item in ANSWER_ITEMS[name]:
         body = normalize(GUIDE[item["expect"][0]][0])
         for fact in item["facts"]:
             if not any(normalize(variant) in body for variant in fact):
@@ -145,63 +163,73 @@ def test_every_fact_is_stated_in_the_first_expected_article():
     assert not missing, f"facts that the article never states: {missing}"
 
 
-# --- near_miss_holdout.yaml ----------------------------------------------------------------------
+# --- near_miss_holdout.yaml, answers_dev.yaml (near_miss) -----------------------------------------
 
-def test_near_miss_set_shape_and_size():
-    assert len(NEAR_MISS_ITEMS) >= 60
-    bad = [label(item) for item in NEAR_MISS_ITEMS
+@near_miss_sets
+def test_near_miss_set_shape_and_size(name, answers):
+    assert len(NEAR_MISS_ITEMS[name]) >= 60
+    bad = [label(item) for item in NEAR_MISS_ITEMS[name]
            if set(item) != {"q", "kind", "topic"} or item["kind"] not in NEAR_MISS_KINDS
            or not str(item["q"]).strip() or not str(item["topic"]).strip()]
     assert not bad, f"malformed near-miss items: {bad}"
-    counts = Counter(normalize(item["q"]) for item in NEAR_MISS_ITEMS)
+    counts = Counter(normalize(item["q"]) for item in NEAR_MISS_ITEMS[name])
     assert not [q for q, n in counts.items() if n > 1]
 
 
-def test_near_miss_topics_have_no_section_of_their_own_in_the_guide():
+@near_miss_sets
+def test_near_miss_topics_have_no_section_of_their_own_in_the_guide(name, answers):
     """A topic that some guide heading names is covered, so it cannot be a near miss."""
     all_headings = [normalize(heading) for body, heads in GUIDE.values() for heading in heads]
-    covered = [(item["topic"], heading) for item in NEAR_MISS_ITEMS for heading in all_headings
+    covered = [(item["topic"], heading) for item in NEAR_MISS_ITEMS[name] for heading in all_headings
                if normalize(item["topic"]) in heading]
     assert not covered, f"near-miss topics named by a guide heading: {covered}"
 
 
-def test_near_miss_questions_do_not_repeat_in_scope_questions():
-    in_scope = {normalize(item["q"]) for item in ANSWER_ITEMS}
-    assert not [item["q"] for item in NEAR_MISS_ITEMS if normalize(item["q"]) in in_scope]
+@near_miss_sets
+def test_near_miss_questions_do_not_repeat_in_scope_questions(name, answers):
+    in_scope = {normalize(item["q"]) for item in ANSWER_ITEMS[answers]}
+    assert not [item["q"] for item in NEAR_MISS_ITEMS[name] if normalize(item["q"]) in in_scope]
 
 
-# --- docs_learner_holdout.yaml -------------------------------------------------------------------
+# --- docs_learner_holdout.yaml, docs_learner_dev.yaml ---------------------------------------------
 
-def test_docs_learner_set_shape_and_mix():
-    assert len(DOCS_ITEMS) >= 50
-    bad = [label(item) for item in DOCS_ITEMS
+@docs_sets
+def test_docs_learner_set_shape_and_mix(name):
+    assert len(DOCS_ITEMS[name]) >= 50
+    bad = [label(item) for item in DOCS_ITEMS[name]
            if set(item) != {"q", "expect", "kind"} or item["kind"] not in DOCS_KINDS
            or not isinstance(item["expect"], list) or not item["expect"]
            or any(not isinstance(p, str) or p.startswith("/") or not p.endswith(".md") for p in item["expect"])]
     assert not bad, f"malformed docs items: {bad}"
-    kinds = Counter(item["kind"] for item in DOCS_ITEMS)
+    kinds = Counter(item["kind"] for item in DOCS_ITEMS[name])
     assert kinds["overview"] >= 8, "needs at least 8 'what is Kubernetes / why use it' questions"
     assert kinds["problem"] >= 15, "needs at least 15 problem descriptions without the concept's name"
     assert kinds["casual"] >= 5
-    counts = Counter(normalize(item["q"]) for item in DOCS_ITEMS)
+    counts = Counter(normalize(item["q"]) for item in DOCS_ITEMS[name])
     assert not [q for q, n in counts.items() if n > 1]
 
 
 @needs_docs()
-def test_every_expected_docs_page_exists():
-    missing = [(label(item), page) for item in DOCS_ITEMS for page in item["expect"] if not (DOCS / page).is_file()]
+@docs_sets
+def test_every_expected_docs_page_exists(name):
+    missing = [(label(item), page) for item in DOCS_ITEMS[name] for page in item["expect"]
+               if not (DOCS / page).is_file()]
     assert not missing, f"expected docs pages that are not in {DOCS}: {missing}"
 
 
 @needs_docs()
-def test_overview_questions_expect_an_overview_page():
+@docs_sets
+def test_overview_questions_expect_an_overview_page(name):
     overview = {"concepts/overview/_index.md", "concepts/overview/components.md"}
-    wrong = [label(item) for item in DOCS_ITEMS if item["kind"] == "overview" and not overview & set(item["expect"])]
+    wrong = [label(item) for item in DOCS_ITEMS[name]
+             if item["kind"] == "overview" and not overview & set(item["expect"])]
     assert not wrong, f"overview questions that do not expect the overview page: {wrong}"
 
 
-@pytest.mark.parametrize("path", [ANSWERS, NEAR_MISS, DOCS_LEARNER], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [ANSWERS, NEAR_MISS, DOCS_LEARNER, ANSWERS_DEV, DOCS_LEARNER_DEV],
+                         ids=lambda p: p.name)
 def test_sets_say_they_are_held_out(path):
-    """Each file opens by telling a reader it is held out, so nobody tunes on it by accident."""
+    """Each file opens by saying what is held out (itself, or for a development set the *_holdout files),
+    so nobody tunes on a held-out set by accident."""
     head = path.read_text(encoding="utf-8").splitlines()[:5]
     assert any("held out" in line.lower() or "held-out" in line.lower() for line in head)
