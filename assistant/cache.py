@@ -30,16 +30,19 @@ import time
 import zlib
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from . import __version__
 from .analyzer import Concepts, synonyms_from_json, synonyms_to_json
 from .bm25 import ImpactIndex
-from .corpus import Corpus, Problem, fingerprint_files, read_fingerprint
+from .files import Problem, fingerprint_files
 from .index import CacheDamaged, DocInfo, IndexSettings, IndexStats, SearchIndex
 from .paths import default_cache_dir
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
 
 INDEX_FORMAT = "13"  # 13: each passage's own heading analyzed (own_headings.json) and how-to flag (howto.npy); 12: passage ids as int64
 KEEP_CACHES = 12  # index folders kept, least recently used removed first
@@ -438,7 +441,7 @@ def _touch(folder: Path) -> None:
 
 # --- the one entry point ----------------------------------------------------------------------------
 
-Build = Callable[[], tuple[SearchIndex, Corpus]]
+Build = Callable[[], "tuple[SearchIndex, Corpus]"]  # the corpus says what the build read
 
 
 def open_index(paths: list[Path], base_url: str | None, settings: Callable[[], IndexSettings], build: Build,
@@ -471,6 +474,8 @@ def open_index(paths: list[Path], base_url: str | None, settings: Callable[[], I
             say(NOT_READABLE.format(root=root, reason=exc))
             told = True
     index, corpus = build()
+    from .corpus import read_fingerprint
+
     if sorted(read_fingerprint(corpus, fingerprint)) != sorted(fingerprint) or settings() != wanted:
         say(CHANGED)
         return index

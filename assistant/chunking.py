@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .corpus import Document
+if TYPE_CHECKING:  # documents are only chunked when building: a warm start needs Passage alone
+    from .corpus import Document
 
 CHUNKING_VERSION = "3"  # part of the index cache key: change it when passages come out differently
 SECTION_SEPARATOR = " › "

@@ -397,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
-        from .corpus import CorpusError
+        from .files import CorpusError
         from .index import CacheDamaged
         if isinstance(exc, CacheDamaged) and exc.folder is not None:
             from .cache import discard_index

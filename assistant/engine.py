@@ -10,7 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .analyzer import (ENGLISH_FUNCTION_WORDS, Analyzer, Synonyms, Token, apply_synonyms, load_concepts, load_synonyms, question_tokens,
                        synonym_digest)
@@ -18,13 +18,16 @@ from .answer import (DEFAULT_ANSWER, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COV
                      AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, asks_task, build_summary,
                      choose_hits, is_follow_up, make_hits)
 from .cache import open_index
-from .corpus import CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, Corpus, CorpusError, shown_name
+from .files import CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, shown_name
 from .index import BuildPlan, DocInfo, IndexSettings, Progress, SearchIndex, build_corpus_index
 from .limits import MAX_QUESTION_CHARS
 from .paths import default_corpus_path
 from .sanitize import terminal_text
 from .search import (DEFAULT_SEARCH, MENTION, SearchResult, SearchSettings, bind_heading_analyzer, correct_term,
                      is_near_known, search)
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
 
 Notify = Callable[[str], None]
 

@@ -20,9 +20,10 @@ import numpy as np
 from .analyzer import Analyzer, Concepts, Synonyms
 from .bm25 import ImpactIndex, build_impact_index
 from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, SECTION_SEPARATOR, Passage
-from .corpus import Corpus, Document, Problem, add_loads, finish_corpus, listed_files, open_root, read_glossary
+from .files import Problem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loading and preparing are imported when building: a warm start never does
+    from .corpus import Corpus, Document
     from .prepare import FileJob, Prepared
 
 
@@ -207,6 +208,7 @@ class BuildPlan:
     and the children started, so that their start-up overlaps the rest of the opening."""
 
     def __init__(self, paths: list[Path]) -> None:
+        from .corpus import Corpus, open_root
         from .pool import start_children, usable_cores  # lazily: a warm start never builds
 
         self.started = time.perf_counter()
@@ -228,6 +230,7 @@ def build_corpus_index(plan: BuildPlan, base_url: str | None, analyzer: Analyzer
     """Read, chunk and analyze every file of a planned build (here and in its children, one file
     at a time from a shared list), then merge in corpus order: the index and corpus
     ``build_index(load_corpus(paths))`` gives. Raises CorpusError when no document was readable."""
+    from .corpus import add_loads, finish_corpus, listed_files, read_glossary
     from .pool import run_tasks
     from .prepare import TASK, file_result, prepare_document
 
