@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -170,3 +173,16 @@ def test_every_other_command_line_is_left_to_argparse(argv):
     from assistant.cli import quick_ask
 
     assert quick_ask(argv) is None
+
+
+def test_a_warm_ask_imports_nothing_only_a_build_or_other_commands_need(tmp_path):
+    """What a warm start must not pay for (issue 14): the corpus loader, the build workers, YAML,
+    argparse and shutil. Checked by what is imported, not by timing."""
+    env = {**os.environ, "K8S_ASSISTANT_CACHE_DIR": str(tmp_path)}
+    assert run_cli("ask", "Podとは？", env=env).returncode == 0  # builds the cache
+    code = ("import sys\nfrom assistant.cli import main\ncode = main(['ask', 'Podとは？'])\n"
+            "print('LOADED', sorted(m for m in ('assistant.corpus', 'assistant.prepare', 'assistant.pool', "
+            "'assistant.arguments', 'yaml', 'argparse', 'shutil') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "LOADED []"
