@@ -8,6 +8,7 @@ traceback reaches a user.
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import re
@@ -85,7 +86,11 @@ class ProgressBar:
 
 
 def _open(corpus: list[Path] | None, base_url: str | None, rebuild: bool = False):
-    from .engine import Assistant
+    gc.disable()  # importing the core, like opening it (Assistant.open), makes no cyclic garbage to collect
+    try:
+        from .engine import Assistant
+    finally:
+        gc.enable()
     return Assistant.open(corpus, base_url, progress=ProgressBar(),
                           notify=lambda m: _err(one_line(m, NOTICE_LIMIT) + "\n"), rebuild=rebuild)
 

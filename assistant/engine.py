@@ -6,6 +6,7 @@ index (cached) and search → answer, and reports problems as Japanese notices i
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from dataclasses import dataclass, field
@@ -59,7 +60,22 @@ class Assistant:
         """Open the default corpus or the given paths. Raises CorpusError for unusable paths.
 
         The index comes from :func:`assistant.cache.open_index` (the one cache entry point);
-        ``rebuild`` builds it again and replaces the cached one (``index --rebuild``)."""
+        ``rebuild`` builds it again and replaces the cached one (``index --rebuild``).
+
+        Python's cycle collector is paused meanwhile: opening allocates objects that all stay
+        alive (modules, the index, a build's term lists) and makes next to no cyclic garbage, so
+        its passes found nothing and cost 3 ms of a warm start and 30 ms of a cold build."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._open(corpus_paths, base_url, cache_dir, progress, notify, use_cache, rebuild)
+        finally:
+            if collecting:
+                gc.enable()
+
+    @classmethod
+    def _open(cls, corpus_paths: list[Path] | None, base_url: str | None, cache_dir: Path | None,
+              progress: Progress | None, notify: Notify | None, use_cache: bool, rebuild: bool) -> "Assistant":
         notices: list[str] = []
 
         def say(message: str) -> None:

@@ -20,6 +20,7 @@ fails to return, the parent works itself: the result never depends on how many p
 
 from __future__ import annotations
 
+import gc
 import importlib
 import marshal
 import os
@@ -102,6 +103,7 @@ def make_worker(task: str, analyzer: Analyzer, context: Any) -> Worker:
 def child_main(parent: int) -> None:
     """A child's whole life: load the dictionary, then work batches until end of file."""
     _die_with_parent(parent)
+    gc.disable()  # a short life that keeps what it makes until it sends it: collections would find nothing
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     analyzer = Analyzer()
     analyzer.analyze("テスト")  # load the dictionary while the parent still lists the corpus

@@ -1,6 +1,7 @@
 """Speed and memory of the assistant against its peers, side by side in one run (medians).
 
 Usage: python scripts/benchmark.py [--docs ../shared/corpora/k8s-docs-ja] [--runs 7] [--skip-10x] [--skip-chat]
+                                  [--only-end-to-end | --only-start]
 
 Prints every row of issue 14's target table, each with the peer measured in the same run:
 
@@ -356,6 +357,8 @@ def main() -> None:
     parser.add_argument("--skip-chat", action="store_true")
     parser.add_argument("--only-end-to-end", action="store_true",
                         help="only the per-question rows of `ask --json -` (docs and 10x docs corpus)")
+    parser.add_argument("--only-start", action="store_true",
+                        help="only the two start-up rows: warm `ask` and the cold build of the docs (--runs each)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="k8s-bench-"))
     cache = work / "cache"
@@ -369,7 +372,10 @@ def main() -> None:
     try:
         if not args.only_end_to_end:
             warm_ask("default corpus", [], QUESTION, args.runs * 2, env)
-        if not has_docs:
+        if args.only_start:
+            if has_docs:
+                cold_build(args.docs, args.runs, env)
+        elif not has_docs:
             print(f"  (the docs corpus is not at {args.docs}: its rows are skipped)")
         else:
             from assistant.engine import Assistant
@@ -403,7 +409,7 @@ def main() -> None:
                 end_to_end("10x docs corpus", ten_args, questions, max(3, args.runs // 2), env, "<= 3.0 ms")
                 if not args.only_end_to_end:
                     warm_ask("10x docs corpus", ten_args, DOCS_QUESTION, args.runs, env, rss_row=True)
-        if not args.skip_chat and not args.only_end_to_end:
+        if not args.skip_chat and not args.only_end_to_end and not args.only_start:
             chat_app(max(3, args.runs // 2), env)
     finally:
         shutil.rmtree(work, ignore_errors=True)
