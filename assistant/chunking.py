@@ -48,7 +48,7 @@ def split_blocks(body: str) -> list[str]:
     current: list[str] = []
     fence: str | None = None
     for line in body.split("\n"):
-        match = _FENCE.match(line)
+        match = _FENCE.match(line) if "```" in line or "~~~" in line else None  # (most lines hold neither)
         if fence is not None:
             current.append(line)
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
