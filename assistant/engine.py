@@ -142,6 +142,8 @@ class Assistant:
                 out.extend(split)
                 continue
             corrected = correct_term(term, self.index, self._variants)
+            if corrected is None and not english:  # in an English sentence it is likely a real word (stuck ≠ stack)
+                corrected = self._english_typo(term)
             # In a question written in English, a lower-case unknown word is English ("difference"), not a name.
             written_as_name = not english or any(c.isupper() for c in token.surface)
             if corrected is None and _latin_name(token.surface) and written_as_name \
@@ -154,6 +156,23 @@ class Assistant:
         if corrected_any:  # a corrected word may complete a synonym (persistant volume → persistentvolume)
             out = [t.term for t in apply_synonyms([Token(t, t) for t in out], self.analyzer.synonyms)]
         return out, unknown_name, frozenset(latin)
+
+    def _english_typo(self, term: str) -> str | None:
+        """The one known word that an English word one edit away stands for, or None: the guide's
+        English words are mostly indexed as Sudachi reads them (client → クライアント), so a typo of
+        one (cliant, templete, ambassdor) is corrected by asking Sudachi about each spelling one
+        edit away (a few hundred short strings, only for a Latin word the guide does not know)."""
+        if not (term.isascii() and term.isalpha() and len(term) >= 5):
+            return None
+        vocab = self.index.postings.vocab
+        found: set[str] = set()
+        for spelling in _one_edit(term):
+            words = self.analyzer.terms(spelling)
+            if len(words) == 1 and words[0] in vocab and not words[0].isascii():
+                found.add(words[0])
+                if len(found) > 1:
+                    return None
+        return found.pop() if found else None
 
     def _english_words(self, tokens: list[Token]) -> list[Token]:
         """Tokens with Sudachi's English compounds that hold a function word taken apart: "service in"
@@ -303,6 +322,18 @@ def _without_domain(terms: list[str], vocab, generic: frozenset[str]) -> list[st
     question towards the overview article."""
     topics = [t for t in terms if t in vocab and t not in generic and t not in DOMAIN_WORDS and _NAME_TERM.match(t)]
     return [t for t in terms if t not in DOMAIN_WORDS] if topics else terms
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every spelling one deletion, swap of neighbours, replacement or insertion away (a-z)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in cuts if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in cuts if b for c in letters}
+    out |= {a + c + b for a, b in cuts for c in letters}
+    out.discard(word)
+    return out
 
 
 def _latin_name(surface: str) -> bool:
