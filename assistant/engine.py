@@ -231,7 +231,8 @@ class Assistant:
         there is nothing to search for)."""
         query = question.strip()
         terms, unknown_name, latin = self._analyze(query)
-        if not _COMPONENT.search(query):  # kube-proxy: kube is part of a name here
+        about_domain = bool(_ABOUT_DOMAIN.match(query) and _ASKS_ABOUT.search(query))
+        if not _COMPONENT.search(query) and not about_domain:  # kube-proxy: kube is part of a name here
             terms = _without_domain(terms, self.index.postings.vocab, self._generic)
         follow_up = False
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
@@ -240,8 +241,8 @@ class Assistant:
         if not terms or (not follow_up and all(t in self._generic for t in terms)):
             return terms, follow_up, None
         result = search(self.index, terms, depth, prefer=conversation.topic if follow_up and conversation else None,
-                        definition=asks_definition(query), extra=self.expand(query, terms), task=asks_task(query),
-                        unknown_name=unknown_name, overview=asks_overview(query),
+                        definition=asks_definition(query) or about_domain, extra=self.expand(query, terms),
+                        task=asks_task(query), unknown_name=unknown_name, overview=asks_overview(query) or about_domain,
                         subject=frozenset(t for t in terms if t not in self._generic and t in self.index.postings.vocab),
                         latin=latin, judged=self.judged_terms(query, terms), settings=self.search_settings)
         return terms, follow_up, result
@@ -313,6 +314,10 @@ _ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|do
 
 DOMAIN_WORDS = frozenset({"kubernetes"})
 _COMPONENT = re.compile(r"kube-", re.I)
+# A question whose topic is Kubernetes itself (「Kubernetesって何をしてくれるの」「k8sを使うと何が楽？」):
+# answered like "what is Kubernetes", by the overview.
+_ABOUT_DOMAIN = re.compile(r"^\s*(?:kubernetes|k8s|クバネティス|クーバネティス)\s*(?:って|は|とは|を|に|で|の)", re.I)
+_ASKS_ABOUT = re.compile(r"何を|なにを|してくれ|やってくれ|できる|できない|なぜ|なんで|メリット|必要|\bwhy\b", re.I)
 _NAME_TERM = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")  # a name (pod, サイドカー), not a word like 仕組み
 
 
