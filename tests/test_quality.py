@@ -107,6 +107,16 @@ def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
 
 
 @needs_docs()
+@pytest.mark.parametrize("question, page", [
+    ("一回実行したら終わる処理をクラスターで動かしたい", "concepts/workloads/controllers/job.md"),
+    ("APIキーをGitにコミットせずにアプリに渡したい", "concepts/configuration/secret.md"),
+])
+def test_a_problem_reaches_the_page_of_the_concept_that_solves_it(docs_assistant, question, page):
+    answer = docs_assistant.ask(question)
+    assert answer.hits and answer.hits[0].path == page
+
+
+@needs_docs()
 def test_a_glossary_entry_does_not_answer_a_question_that_does_not_name_its_term(docs_assistant):
     # kube-controller-manager's one-paragraph entry says "Kubernetes" and "コンポーネント" too
     answer = docs_assistant.ask("Kubernetesはどんなコンポーネントで動いているの？")
