@@ -177,6 +177,10 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     # a typo of an English word the guide's text holds as Sudachi reads it (client → クライアント)
     ("dry-run=cliantでマニフェストの下書きを作るやり方", "manifest-generation", "--dry-run=client"),
     ("ambassdorパターンってなに", "pod-vs-container", "アンバサダー"),
+    # learner English for the guide's words (update → 更新, tag → タグ)
+    ("imageのtagを新しくしてupdateしたい", "deployment", "kubectlsetimage"),
+    # "what is X" goes to the article that defines X, with filler between って and なに
+    ("etcdって結局なに？", "overview", "キーバリュー"),
 ])
 def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_id, fact):
     answer = guide.ask(question)
