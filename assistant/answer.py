@@ -164,7 +164,7 @@ _MARKUP = re.compile(r"\*\*|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)  # not "__": 
 # A sentence opening with one of these leans on the one before it and cannot be quoted alone.
 _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|"
                         r"さらに|表のとおり|表の通り|図のとおり|上の|前述|"
-                        r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際|ほか|他に|前者|後者|上記|以下|下記)")
+                        r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際(?:には|に|、)|ほかに|他に|前者|後者|上記|以下|下記)")
 # A connective that adds a statement without pointing back: the sentence after it stands alone
 # (「ただし Fargate では DaemonSet が使えません。」), so it may be quoted without the word.
 _CONNECTIVE = re.compile(r"^(?:また|ただし|なお|さらに|加えて|同様に)[、,]?\s*")
