@@ -254,6 +254,12 @@ don't doesn't can't isn't there's where's who's let's
 _FLAG = re.compile(r"(?<![\w-])-([A-Za-z]{1,3})(?![\w-])")
 
 
+# Words of a learner's framing, not of the topic (「先輩に…と言われたのですが、…さっぱりです」): left out of
+# a question's terms so that a long question is not judged by how much of its chatter the guide holds.
+QUESTION_CHATTER = frozenset({"先輩", "上司", "さっぱり", "いまいち", "ざっくり", "具体的", "一般的", "結局", "全然",
+                              "困る", "最近", "初心者", "色々", "いろいろ", "ちょっと", "なんか", "教え", "詳しい"})
+
+
 def question_flags(question: str) -> set[str]:
     """The short flags written in a question, without their dash (``-it`` → it, ``-n`` → n)."""
     return {m.group(1).lower() for m in _FLAG.finditer(question)}
@@ -270,6 +276,8 @@ def question_tokens(tokens: list[Token], question: str) -> list[Token]:
         words = surface.split()
         if surface.isascii() and "'" in surface and all(w in ENGLISH_FUNCTION_WORDS for w in words):
             continue  # what's, it's
+        if token.term in QUESTION_CHATTER:
+            continue
         if surface.isascii() and words and all(w.isalpha() for w in words):
             if surface in flags and len(surface) > 1:  # -it: the flags -i and -t
                 out.extend(Token(c, c) for c in surface)

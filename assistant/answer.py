@@ -112,7 +112,7 @@ class Conversation:
             self.terms, self.topic = (), ""
 
 
-_DEFINITION_QUESTION = re.compile(r"とは|って(何|なに|なん)(?!のため)|は何|はなに|何ですか|なんですか|意味|what is", re.I)
+_DEFINITION_QUESTION = re.compile(r"とは|って(?:結局|そもそも|一体|いったい|つまり)?(何|なに|なん)(?!のため)|は何|はなに|何ですか|なんですか|意味|what is", re.I)
 
 
 _COMPARISON = re.compile(r"違い|違う|比較|比べ|差|どっち|どちら|vs", re.I)
@@ -164,12 +164,14 @@ _MARKUP = re.compile(r"\*\*|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)  # not "__": 
 # A sentence opening with one of these leans on the one before it and cannot be quoted alone.
 _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|"
                         r"さらに|表のとおり|表の通り|図のとおり|上の|前述|"
-                        r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際|ほか|他に|前者|後者|上記|以下|下記)")
+                        r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際(?:には|に|、)|ほかに|他に|前者|後者|上記|以下|下記)")
 # A connective that adds a statement without pointing back: the sentence after it stands alone
 # (「ただし Fargate では DaemonSet が使えません。」), so it may be quoted without the word.
 _CONNECTIVE = re.compile(r"^(?:また|ただし|なお|さらに|加えて|同様に)[、,]?\s*")
 # A sentence that goes on from the one before with what to do or what follows (「その場合は…」「そこで…」).
 _GOES_ON = re.compile(r"^(?:その場合|この場合|そのとき|その際|そこで|そのため|このため|これにより|そうすれば|そうすると)")
+# A question that describes a problem (「EXTERNAL-IP が払い出されない」「Pending のまま」「消えた」).
+_PROBLEM = re.compile(r"ない|なかった|できず|消え|まま|エラー|失敗|落ち|止ま|繰り返|ループ|遅い|困っ|出る|出た|ダメ|だめ|まずい")
 _COMMAND = re.compile(r"(?:^|\s|\()(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete)\s+\S"
                       r"|(?:^|\s)--?[a-z][\w-]*")
 _DEFINES = re.compile(r"とは|のこと|です。|ます。")
@@ -231,6 +233,8 @@ class AnswerSettings:
     literal_bonus: float = 0.3
     """Added, in proportion, to a sentence holding the question's own wording (its three-character
     pieces), which the terms miss when the analysis maps words to one base form."""
+    remedy_bonus: float = 0.3
+    """Added to a sentence pair that says what to do (「…。その場合は…」) when the question describes a problem."""
     pair_chars: int = 200
     """A sentence leaning on the one before it (「その場合は MetalLB を…」) is quoted together with that
     sentence, when both come from one paragraph and together are at most this long (0 → 0.846)."""
@@ -391,6 +395,8 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     heading = f"{first.title}\n{first.section}".lower()
     detail = frozenset(term for surface, term in first.matches if term in terms) - \
         frozenset(term for surface, term in first.matches if surface.lower() in heading)
+    problem = bool(_PROBLEM.search(question))
+    remedies: set[str] = set()
     literal = _trigrams(question) if settings.literal_bonus else frozenset()
     for t in literal:
         weight[f"\0{t}"] = 0.0
@@ -433,6 +439,10 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             value += settings.definition_bonus
         if any(span in sentence for span in bold):
             value += settings.emphasis_bonus
+        remedy = problem and sentence in leaning and bool(_GOES_ON.match(sentence[len(leaning[sentence]):]))
+        if remedy:  # a problem is answered by what to do about it: 「…pending のままになります。その場合は…」
+            value += settings.remedy_bonus
+            remedies.add(sentence)
         if task and line in first_steps and _COMMAND.search(sentence):
             steps.add(sentence)
         if found or position < len(settings.opening_bonus) or sentence in steps:
@@ -472,8 +482,8 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         others = [c[2] for c in chosen if c[2] != before]
         # A quoted sentence goes on in the next one (「…起動できません。その場合は…」): its remedy or
         # consequence completes it, even with no new question word.
-        continues = before is not None and before in [c[2] for c in chosen] \
-            and bool(_GOES_ON.match(item[2][len(before):]))
+        continues = (before is not None and before in [c[2] for c in chosen]
+                     and bool(_GOES_ON.match(item[2][len(before):]))) or item[2] in remedies
         if not (adds_words or adds_command or continues) or _repeats(item[2], others):
             continue
         if before in [c[2] for c in chosen]:  # the pair takes the place of the sentence it leans on

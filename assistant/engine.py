@@ -165,6 +165,8 @@ class Assistant:
                 out.extend(split)
                 continue
             corrected = correct_term(term, self.index, self._variants)
+            if corrected is None and not english:  # in an English sentence it is likely a real word (stuck ≠ stack)
+                corrected = self._english_typo(term)
             # In a question written in English, a lower-case unknown word is English ("difference"), not a name.
             written_as_name = not english or any(c.isupper() for c in token.surface)
             if corrected is None and _latin_name(token.surface) and written_as_name \
@@ -177,6 +179,23 @@ class Assistant:
         if corrected_any:  # a corrected word may complete a synonym (persistant volume → persistentvolume)
             out = [t.term for t in apply_synonyms([Token(t, t) for t in out], self.analyzer.synonyms)]
         return out, unknown_name, frozenset(latin)
+
+    def _english_typo(self, term: str) -> str | None:
+        """The one known word that an English word one edit away stands for, or None: the guide's
+        English words are mostly indexed as Sudachi reads them (client → クライアント), so a typo of
+        one (cliant, templete, ambassdor) is corrected by asking Sudachi about each spelling one
+        edit away (a few hundred short strings, only for a Latin word the guide does not know)."""
+        if not (term.isascii() and term.isalpha() and len(term) >= 5):
+            return None
+        vocab = self.index.postings.vocab
+        found: set[str] = set()
+        for spelling in _one_edit(term):
+            words = self.analyzer.terms(spelling)
+            if len(words) == 1 and words[0] in vocab and not words[0].isascii():
+                found.add(words[0])
+                if len(found) > 1:
+                    return None
+        return found.pop() if found else None
 
     def _english_words(self, tokens: list[Token]) -> list[Token]:
         """Tokens with Sudachi's English compounds that hold a function word taken apart: "service in"
@@ -235,7 +254,8 @@ class Assistant:
         there is nothing to search for)."""
         query = question.strip()
         terms, unknown_name, latin = self._analyze(query)
-        if not _COMPONENT.search(query):  # kube-proxy: kube is part of a name here
+        about_domain = bool(_ABOUT_DOMAIN.match(query) and _ASKS_ABOUT.search(query))
+        if not _COMPONENT.search(query) and not about_domain:  # kube-proxy: kube is part of a name here
             terms = _without_domain(terms, self.index.postings.vocab, self._generic)
         follow_up = False
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
@@ -244,8 +264,8 @@ class Assistant:
         if not terms or (not follow_up and all(t in self._generic for t in terms)):
             return terms, follow_up, None
         result = search(self.index, terms, depth, prefer=conversation.topic if follow_up and conversation else None,
-                        definition=asks_definition(query), extra=self.expand(query, terms), task=asks_task(query),
-                        unknown_name=unknown_name, overview=asks_overview(query),
+                        definition=asks_definition(query) or about_domain, extra=self.expand(query, terms),
+                        task=asks_task(query), unknown_name=unknown_name, overview=asks_overview(query) or about_domain,
                         subject=frozenset(t for t in terms if t not in self._generic and t in self.index.postings.vocab),
                         latin=latin, judged=self.judged_terms(query, terms), settings=self.search_settings)
         return terms, follow_up, result
@@ -317,6 +337,10 @@ _ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|do
 
 DOMAIN_WORDS = frozenset({"kubernetes"})
 _COMPONENT = re.compile(r"kube-", re.I)
+# A question whose topic is Kubernetes itself (「Kubernetesって何をしてくれるの」「k8sを使うと何が楽？」):
+# answered like "what is Kubernetes", by the overview.
+_ABOUT_DOMAIN = re.compile(r"^\s*(?:kubernetes|k8s|クバネティス|クーバネティス)\s*(?:って|は|とは|を|に|で|の)", re.I)
+_ASKS_ABOUT = re.compile(r"何を|なにを|してくれ|やってくれ|できる|できない|なぜ|なんで|メリット|必要|\bwhy\b", re.I)
 _NAME_TERM = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")  # a name (pod, サイドカー), not a word like 仕組み
 
 
@@ -326,6 +350,18 @@ def _without_domain(terms: list[str], vocab, generic: frozenset[str]) -> list[st
     question towards the overview article."""
     topics = [t for t in terms if t in vocab and t not in generic and t not in DOMAIN_WORDS and _NAME_TERM.match(t)]
     return [t for t in terms if t not in DOMAIN_WORDS] if topics else terms
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every spelling one deletion, swap of neighbours, replacement or insertion away (a-z)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in cuts if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in cuts if b for c in letters}
+    out |= {a + c + b for a, b in cuts for c in letters}
+    out.discard(word)
+    return out
 
 
 def _latin_name(surface: str) -> bool:

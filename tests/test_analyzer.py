@@ -113,3 +113,12 @@ def test_vocabulary_files_name_each_entry_once(name):
     text = (default_corpus_path() / name).read_text(encoding="utf-8")
     keys = Counter(m.group(1) for m in re.finditer(r"^([^\s#][^:\n]*):", text, re.M))
     assert not [k for k, n in keys.items() if n > 1]
+
+
+def test_a_learners_framing_words_are_no_terms_of_the_question():
+    """先輩, さっぱり, 具体的 say how the learner feels, not what the question is about."""
+    from assistant.analyzer import Analyzer, question_tokens
+
+    question = "先輩に言われたのですが、具体的にどの部品が動くのかさっぱりです"
+    terms = [t.term for t in question_tokens(Analyzer().tokens(question), question)]
+    assert "部品" in terms and not {"先輩", "具体的", "さっぱり"} & set(terms)

@@ -174,6 +174,13 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("how to rollback a deployment", "deployment", "kubectlrolloutundo"),
     ("kubectl short names list", "kubectl-shortnames", "svc"),
     ("kubectl explainの使い方", "manifest-generation", "kubectlexplain"),
+    # a typo of an English word the guide's text holds as Sudachi reads it (client → クライアント)
+    ("dry-run=cliantでマニフェストの下書きを作るやり方", "manifest-generation", "--dry-run=client"),
+    ("ambassdorパターンってなに", "pod-vs-container", "アンバサダー"),
+    # learner English for the guide's words (update → 更新, tag → タグ)
+    ("imageのtagを新しくしてupdateしたい", "deployment", "kubectlsetimage"),
+    # "what is X" goes to the article that defines X, with filler between って and なに
+    ("etcdって結局なに？", "overview", "キーバリュー"),
 ])
 def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_id, fact):
     answer = guide.ask(question)
@@ -327,3 +334,4 @@ def test_a_how_to_quotes_the_whole_command_that_holds_the_question_words():
     matches = (("ログ", "ログ"), ("追いかける", "追いかける"))
     assert command_line(markdown, matches, {"ログ", "追いかける"}) == "kubectl logs -f web --tail=20"
     assert command_line(markdown, (), set()) == "kubectl get pods"  # none holds a question word: the first
+

@@ -99,9 +99,21 @@ def test_a_docs_hit_links_to_its_sections_anchor(docs_assistant):
 
 
 @needs_docs()
-def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant):
-    answer = docs_assistant.ask("Kubernetesとは何ですか？")
+@pytest.mark.parametrize("question", ["Kubernetesとは何ですか？", "Kubernetesって結局なにをしてくれるものなの？",
+                                      "k8sを使うメリットは？"])
+def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
+    answer = docs_assistant.ask(question)
     assert answer.hits and answer.hits[0].path == "concepts/overview/_index.md"
+
+
+@needs_docs()
+@pytest.mark.parametrize("question, page", [
+    ("一回実行したら終わる処理をクラスターで動かしたい", "concepts/workloads/controllers/job.md"),
+    ("APIキーをGitにコミットせずにアプリに渡したい", "concepts/configuration/secret.md"),
+])
+def test_a_problem_reaches_the_page_of_the_concept_that_solves_it(docs_assistant, question, page):
+    answer = docs_assistant.ask(question)
+    assert answer.hits and answer.hits[0].path == page
 
 
 @needs_docs()
