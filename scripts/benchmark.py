@@ -243,8 +243,7 @@ def cold_build(docs: Path, runs: int, env: dict[str, str]) -> None:
     oc, pc = _median([r[1] for r in ours]), _median([r[1] for r in peer])
     report(Row("cold build, docs corpus, whole process", f"{ow:.2f} s (cpu {oc:.2f})",
                f"plain Sudachi {pw:.2f} s (cpu {pc:.2f})", ow / pw, "<= 0.8x",
-               f"{os.cpu_count()} cores; wall ours {_spread([r[0] for r in ours], 1, 's')}... "
-               f"plain {_spread([r[0] for r in peer], 1, 's')}".replace("... ", ", ")))
+               f"{os.cpu_count()} cores; wall ours {_spread([r[0] for r in ours])}, plain {_spread([r[0] for r in peer])}"))
 
 
 def analyzer_per_char(texts: list[str], rounds: int = 3, group: int = 40) -> None:
