@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -113,19 +114,51 @@ def build_impact_index(corpus_terms: list[list[str]], k1: float = K1, b: float =
     setdefault = vocab_ids.setdefault
     flat = [setdefault(term, len(vocab_ids)) for terms in corpus_terms for term in terms]
     lengths = np.fromiter((len(terms) for terms in corpus_terms), dtype=np.int64, count=n)
-    total = int(lengths.sum())
-    avgdl = total / n  # as rank-bm25: sum of lengths / number of passages
-    doc_len = lengths.astype(np.float64)
-    # Terms in sorted order (a stable vocabulary file); postings grouped by term, passages ascending.
-    words = sorted(vocab_ids)
-    rank = np.empty(len(words), dtype=np.int64)
-    rank[np.fromiter((vocab_ids[w] for w in words), dtype=np.int64, count=len(words))] = np.arange(len(words))
+    words, rank = _sorted_vocabulary(vocab_ids)
     token_rank = rank[np.asarray(flat, dtype=np.int64)]
     token_pid = np.repeat(np.arange(n, dtype=np.int64), lengths)
     keys, counts = np.unique(token_rank * n + token_pid, return_counts=True)  # sorted: term, then passage
+    return _impact_index(words, keys, counts.astype(np.float64), lengths, k1, b)
+
+
+def impact_index_from_counts(counts: list[dict[str, int]], lengths: list[int], k1: float = K1,
+                             b: float = B) -> ImpactIndex:
+    """The index :func:`build_impact_index` gives, from each passage's term counts and length
+    (number of terms) instead of its terms: a cold build's workers count, so the building process
+    handles one entry per distinct (term, passage) instead of one per term."""
+    n = len(counts)
+    if n == 0:
+        return ImpactIndex({}, np.zeros(1, dtype=np.int64), _EMPTY_IDS, _EMPTY_IMPACTS, np.zeros(0), 0)
+    vocab_ids: dict[str, int] = {}
+    setdefault = vocab_ids.setdefault
+    pair_terms = [setdefault(term, len(vocab_ids)) for passage in counts for term in passage]
+    sizes = np.fromiter((len(passage) for passage in counts), dtype=np.int64, count=n)
+    pair_tf = np.fromiter(chain.from_iterable(passage.values() for passage in counts), dtype=np.float64,
+                          count=len(pair_terms))
+    words, rank = _sorted_vocabulary(vocab_ids)
+    keys = rank[np.asarray(pair_terms, dtype=np.int64)] * n + np.repeat(np.arange(n, dtype=np.int64), sizes)
+    order = np.argsort(keys, kind="stable")  # each (term, passage) once: sorted by term, then passage
+    return _impact_index(words, keys[order], pair_tf[order], np.asarray(lengths, dtype=np.int64), k1, b)
+
+
+def _sorted_vocabulary(vocab_ids: dict[str, int]) -> tuple[list[str], np.ndarray]:
+    """Terms in sorted order (a stable vocabulary file), and each first-seen id's rank in it."""
+    words = sorted(vocab_ids)
+    rank = np.empty(len(words), dtype=np.int64)
+    rank[np.fromiter((vocab_ids[w] for w in words), dtype=np.int64, count=len(words))] = np.arange(len(words))
+    return words, rank
+
+
+def _impact_index(words: list[str], keys: np.ndarray, tf: np.ndarray, lengths: np.ndarray, k1: float,
+                  b: float) -> ImpactIndex:
+    """Postings from sorted (term rank * n + passage) keys and their term frequencies: the same
+    statistics and float operations as rank-bm25."""
+    n = len(lengths)
+    total = int(lengths.sum())
+    avgdl = total / n  # as rank-bm25: sum of lengths / number of passages
+    doc_len = lengths.astype(np.float64)
     term_of = keys // n
     pid_arr = (keys - term_of * n).astype(np.intp)
-    tf = counts.astype(np.float64)
     df = np.bincount(term_of, minlength=len(words))
     idf = np.asarray([lucene_idf(n, int(d)) for d in df], dtype=np.float64)
     norm = k1 * (1 - b + b * doc_len / avgdl)

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 
 from .analyzer import Analyzer, Concepts, Synonyms
-from .bm25 import ImpactIndex, build_impact_index
+from .bm25 import ImpactIndex, impact_index_from_counts
 from .chunking import CHUNKING_VERSION, MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, SECTION_SEPARATOR, Passage
 from .files import Problem
 
 if TYPE_CHECKING:  # loading and preparing are imported when building: a warm start never does
     from .corpus import Corpus, Document
-    from .prepare import FileJob, Prepared
+    from .prepare import FileJob, Prepared, Shaping
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,11 @@ class IndexSettings:
 
     def as_key(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+    def shaping(self) -> "Shaping":
+        """What of these settings preparing a passage depends on (handed to every build worker)."""
+        from .prepare import Shaping
+        return Shaping(self.max_passage_chars, self.min_passage_chars, self.title_weight, self.section_weight)
 
 
 INDEX_SETTINGS = IndexSettings()
@@ -197,7 +202,7 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
     started = time.perf_counter()
     prepared = []
     for i, doc in enumerate(corpus.documents):
-        prepared.append(prepare_document(doc, analyzer, settings.max_passage_chars, settings.min_passage_chars))
+        prepared.append(prepare_document(doc, analyzer, settings.shaping()))
         if progress:
             progress(i + 1, len(corpus.documents))
     return assemble_index(corpus.documents, prepared, corpus.problems, settings, started)
@@ -243,8 +248,7 @@ def build_corpus_index(plan: BuildPlan, base_url: str | None, analyzer: Analyzer
             for path, rel, size in listed_files(listing):
                 jobs.append((path, rel, listing.root, number))
                 sizes.append(size)
-        context = {"base_url": base_url, "glossaries": glossaries,
-                   "max_chars": settings.max_passage_chars, "min_chars": settings.min_passage_chars}
+        context = {"base_url": base_url, "glossaries": glossaries, "shaping": tuple(settings.shaping().__dict__.values())}
         results = run_tasks(TASK, analyzer, context, jobs, sizes, plan.children, progress)
     except BaseException:
         plan.close()
@@ -264,7 +268,7 @@ def build_corpus_index(plan: BuildPlan, base_url: str | None, analyzer: Analyzer
     finish_corpus(corpus, plan.paths, roots)
     for i, (before, doc) in enumerate(zip(loaded, corpus.documents)):
         if doc is not before:  # given a unique id: its passages carry the new one (and link by it)
-            prepared[i] = prepare_document(doc, analyzer, settings.max_passage_chars, settings.min_passage_chars)
+            prepared[i] = prepare_document(doc, analyzer, settings.shaping())
     return assemble_index(corpus.documents, prepared, corpus.problems, settings, plan.started), corpus
 
 
@@ -278,7 +282,8 @@ def assemble_index(documents: list[Document], prepared: list[Prepared], problems
     owner: list[int] = []
     sections: list[str] = []
     doc_ids: list[str] = []
-    corpus_terms: list[list[str]] = []
+    counts: list[dict[str, int]] = []
+    lengths: list[int] = []
     section_terms: list[tuple[str, ...]] = []
     own_headings: list[tuple[str, ...]] = []
     rows: list[bytes] = []
@@ -292,15 +297,13 @@ def assemble_index(documents: list[Document], prepared: list[Prepared], problems
         doc_ids.extend([doc.doc_id] * count)
         owner.extend([di] * count)
         rows.extend(mine.rows)
-        # Title, section and body are analyzed separately, then weighted by repetition.
         for terms in mine.terms:
-            corpus_terms.append(terms.body + terms.title * settings.title_weight
-                                + terms.section * settings.section_weight)
-            section_terms.append(tuple(dict.fromkeys(t for t in terms.section if " " not in t)))
+            counts.append(terms.counts)
+            lengths.append(terms.length)
+            section_terms.append(terms.section)
             own_headings.append(terms.own_heading)
-    postings = build_impact_index(corpus_terms)
-    stats = IndexStats(len(docs), len(sections), sum(len(t) for t in corpus_terms),
-                       time.perf_counter() - started)
+    postings = impact_index_from_counts(counts, lengths)
+    stats = IndexStats(len(docs), len(sections), sum(lengths), time.perf_counter() - started)
     defines = np.asarray([_is_definition_heading(s) for s in sections], dtype=np.int8)
     opens = np.asarray([i == 0 or sections[i - 1] != s or doc_ids[i - 1] != doc_ids[i]
                         for i, s in enumerate(sections)], dtype=np.int8)

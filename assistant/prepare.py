@@ -11,6 +11,7 @@ return. Results travel as plain tuples, lists, dicts and strings (a child's mars
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -22,12 +23,22 @@ Analyzed = tuple[list[str], dict[str, str]]  # (terms, surface -> term) of one t
 
 
 @dataclass(frozen=True)
-class PassageTerms:
-    """How one passage was analyzed: each field's terms and its own heading's distinct terms."""
+class Shaping:
+    """What of the index settings preparing a passage depends on (``index.IndexSettings``)."""
 
-    title: list[str]  # article title and description
-    section: list[str]  # heading path
-    body: list[str]
+    max_chars: int  # longer sections are split at paragraph boundaries
+    min_chars: int  # shorter pieces join a neighbour
+    title_weight: int  # repetitions of the title field's terms in the passage's terms
+    section_weight: int  # repetitions of the heading path's terms
+
+
+@dataclass(frozen=True)
+class PassageTerms:
+    """How one passage was analyzed: what BM25 needs of it, its heading's terms for re-ranking."""
+
+    counts: dict[str, int]  # term -> frequency in body + title x title_weight + heading path x section_weight
+    length: int  # number of those terms
+    section: tuple[str, ...]  # distinct single-word terms of the heading path
     own_heading: tuple[str, ...]  # distinct terms of the passage's own (last) heading
 
 
@@ -58,8 +69,9 @@ def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
     return (passage.title + ("\n" + description if description else ""), section, passage.text)
 
 
-def prepare_document(doc: Document, analyzer: Analyzer, max_chars: int, min_chars: int) -> Prepared:
-    """Chunk one document and analyze its passages (a text shared by passages is analyzed once)."""
+def prepare_document(doc: Document, analyzer: Analyzer, shaping: Shaping) -> Prepared:
+    """Chunk one document and analyze its passages (a text shared by passages is analyzed once).
+    Title, heading path and body are analyzed separately, then weighted by repetition."""
     seen: dict[str, Analyzed] = {}
 
     def analyze(text: str) -> Analyzed:
@@ -68,14 +80,17 @@ def prepare_document(doc: Document, analyzer: Analyzer, max_chars: int, min_char
             found = seen[text] = analyzer.analyze(text)
         return found
 
-    passages = chunk_document(doc, max_chars, min_chars)
+    passages = chunk_document(doc, shaping.max_chars, shaping.min_chars)
     terms: list[PassageTerms] = []
     rows: list[bytes] = []
     for passage in passages:
-        title, section, body = (analyze(t) for t in passage_fields(passage, doc.description))
+        (title, _), (section, _), (body, surfaces) = (analyze(t) for t in passage_fields(passage, doc.description))
+        weighted = body + title * shaping.title_weight + section * shaping.section_weight
         own = passage.section.split(SECTION_SEPARATOR)[-1]
-        terms.append(PassageTerms(title[0], section[0], body[0], tuple(dict.fromkeys(analyze(own)[0])) if own else ()))
-        rows.append(passage_row(passage, body[1], doc.source))
+        terms.append(PassageTerms(dict(Counter(weighted)), len(weighted),
+                                  tuple(dict.fromkeys(t for t in section if " " not in t)),
+                                  tuple(dict.fromkeys(analyze(own)[0])) if own else ()))
+        rows.append(passage_row(passage, surfaces, doc.source))
     return Prepared(tuple(dict.fromkeys(analyze(doc.title)[0])), [p.section for p in passages], terms, rows)
 
 
@@ -89,16 +104,16 @@ def file_worker(analyzer: Analyzer, context: dict[str, Any]) -> Callable[[FileJo
     glossary and the chunk sizes. (Named as the pool's task; see :func:`assistant.pool.run_tasks`.)"""
     base_url = context["base_url"]
     glossaries = context["glossaries"]
-    max_chars, min_chars = context["max_chars"], context["min_chars"]
+    shaping = Shaping(*context["shaping"])
 
     def work(job: FileJob) -> tuple:
         path, rel, root, number = job
         load = load_file(path, rel, root, base_url, glossaries[number])
         docs = []
         for doc in load.documents:
-            prepared = prepare_document(doc, analyzer, max_chars, min_chars)
+            prepared = prepare_document(doc, analyzer, shaping)
             docs.append((tuple(doc.__dict__.values()), prepared.title_terms, prepared.sections,
-                         [(t.title, t.section, t.body, t.own_heading) for t in prepared.terms], prepared.rows))
+                         [(t.counts, t.length, t.section, t.own_heading) for t in prepared.terms], prepared.rows))
         problem = load.parse_problem
         return (load.key, load.digest, [(p.path, p.message) for p in load.read_problems],
                 (problem.path, problem.message) if problem else None, docs)
@@ -117,7 +132,8 @@ def file_result(data: tuple) -> tuple[FileLoad, list[Prepared]]:
     for fields, title_terms, sections, terms, rows in docs:
         documents.append(Document(*fields))
         prepared.append(Prepared(tuple(title_terms), sections,
-                                 [PassageTerms(title, section, body, tuple(own)) for title, section, body, own in terms],
+                                 [PassageTerms(counts, length, tuple(section), tuple(own))
+                                  for counts, length, section, own in terms],
                                  rows))
     load = FileLoad(key, digest, [Problem(*p) for p in read_problems], documents,
                     Problem(*parse_problem) if parse_problem else None)

@@ -42,6 +42,22 @@ def test_fast_scores_equal_rank_bm25_exactly(seed):
         assert list(np.argsort(-expected, kind="stable")) == list(np.argsort(-got, kind="stable"))
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_an_index_from_term_counts_is_the_index_from_terms(seed):
+    """A cold build's workers send each passage's term counts, not its terms: same postings, bit for bit."""
+    from collections import Counter
+
+    from assistant.bm25 import impact_index_from_counts
+
+    corpus = _random_corpus(seed) + [[]]  # a passage without terms too
+    rng = random.Random(seed)
+    counts = [dict(sorted(Counter(terms).items(), key=lambda _: rng.random())) for terms in corpus]  # any order
+    a, b = build_impact_index(corpus), impact_index_from_counts(counts, [len(terms) for terms in corpus])
+    assert a.vocab == b.vocab and a.n_passages == b.n_passages
+    for name in ("offsets", "passage_ids", "impacts", "idf"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)) and getattr(a, name).dtype == getattr(b, name).dtype
+
+
 def test_guide_index_scores_equal_rank_bm25_on_real_questions(guide):
     terms = corpus_terms_for(guide.index, guide.analyzer)
     reference = make_reference(terms)
