@@ -136,9 +136,13 @@ def impact_index_from_counts(counts: list[dict[str, int]], lengths: list[int], k
     pair_tf = np.fromiter(chain.from_iterable(passage.values() for passage in counts), dtype=np.float64,
                           count=len(pair_terms))
     words, rank = _sorted_vocabulary(vocab_ids)
-    keys = rank[np.asarray(pair_terms, dtype=np.int64)] * n + np.repeat(np.arange(n, dtype=np.int64), sizes)
-    order = np.argsort(keys, kind="stable")  # each (term, passage) once: sorted by term, then passage
-    return _impact_index(words, keys[order], pair_tf[order], np.asarray(lengths, dtype=np.int64), k1, b)
+    term_rank = rank[np.asarray(pair_terms, dtype=np.int64)]
+    pids = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    # Pairs come passage by passage, each (term, passage) once: a stable sort by term alone leaves the
+    # passages of a term ascending. Up to 65,536 terms the ranks sort as 16-bit keys (numpy's radix sort).
+    order = np.argsort(term_rank.astype(np.uint16) if len(words) <= 1 << 16 else term_rank, kind="stable")
+    keys = term_rank[order] * n + pids[order]
+    return _impact_index(words, keys, pair_tf[order], np.asarray(lengths, dtype=np.int64), k1, b)
 
 
 def _sorted_vocabulary(vocab_ids: dict[str, int]) -> tuple[list[str], np.ndarray]:

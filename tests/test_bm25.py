@@ -50,6 +50,8 @@ def test_an_index_from_term_counts_is_the_index_from_terms(seed):
     from assistant.bm25 import impact_index_from_counts
 
     corpus = _random_corpus(seed) + [[]]  # a passage without terms too
+    if seed == 2:  # a vocabulary beyond 65,536 terms (no longer sorted as 16-bit keys)
+        corpus += [[f"t{i % 70_001}" for i in range(j, j + 40)] for j in range(0, 80_000, 40)]
     rng = random.Random(seed)
     counts = [dict(sorted(Counter(terms).items(), key=lambda _: rng.random())) for terms in corpus]  # any order
     a, b = build_impact_index(corpus), impact_index_from_counts(counts, [len(terms) for terms in corpus])
