@@ -168,6 +168,7 @@ _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|�
 # A connective that adds a statement without pointing back: the sentence after it stands alone
 # (「ただし Fargate では DaemonSet が使えません。」), so it may be quoted without the word.
 _CONNECTIVE = re.compile(r"^(?:また|ただし|なお|さらに|加えて|同様に)[、,]?\s*")
+_CONNECTIVE_STARTS = frozenset("まただなさ加同")
 # A sentence that goes on from the one before with what to do or what follows (「その場合は…」「そこで…」).
 _GOES_ON = re.compile(r"^(?:その場合|この場合|そのとき|その際|そこで|そのため|このため|これにより|そうすれば|そうすると)")
 # A question that describes a problem (「EXTERNAL-IP が払い出されない」「Pending のまま」「消えた」).
@@ -411,7 +412,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     for position, (sentence, line) in enumerate(units):
         if _pointer(sentence, titles):
             continue
-        bare = _CONNECTIVE.sub("", sentence, count=1)
+        bare = _CONNECTIVE.sub("", sentence, count=1) if sentence[:1] in _CONNECTIVE_STARTS else sentence
         if bare != sentence and not quotable(sentence, settings) and quotable(bare, settings):
             sentence = bare
         elif not quotable(sentence, settings):
@@ -426,7 +427,8 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         value = sum(weight[t] for t in found) / total
         if literal:
             # the question's own wording (「使えない」 where the opening says 「使う」)
-            said = literal & _trigrams(sentence)
+            plain = unicodedata.normalize("NFKC", sentence).lower()
+            said = frozenset(g for g in literal if g in plain)  # (= literal & _trigrams(sentence), faster)
             found = found | frozenset(f"\0{g}" for g in said)
             value += settings.literal_bonus * len(said) / len(literal)
         if detail:
@@ -510,19 +512,14 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     return tuple(lines)
 
 
-_NOT_WORDS = re.compile(r"[\s\W_ぁ-ゖー]+")
-
-
 def _trigrams(text: str) -> frozenset[str]:
     """Three-character pieces of the text's words (NFKC, lower case), each holding a character that is
     not hiragana: 「使えない」 gives 使えな; particles and endings alone are not the question's wording."""
     plain = unicodedata.normalize("NFKC", text).lower()
-    out = set()
-    for i in range(len(plain) - 2):
-        piece = plain[i:i + 3]
-        if not any(c.isspace() or (not c.isalnum()) for c in piece) and _NOT_WORDS.sub("", piece):
-            out.add(piece)
-    return frozenset(out)
+    word = [c.isalnum() for c in plain]  # no spaces, punctuation or underscores inside a piece
+    kana = [c == "ー" or "\u3041" <= c <= "\u3096" for c in plain]
+    return frozenset(plain[i:i + 3] for i in range(len(plain) - 2)
+                     if word[i] and word[i + 1] and word[i + 2] and not (kana[i] and kana[i + 1] and kana[i + 2]))
 
 
 def _within(chosen: list, max_chars: int, weight: dict[str, float], max_lines: int) -> list:

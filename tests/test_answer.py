@@ -181,6 +181,8 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("imageのtagを新しくしてupdateしたい", "deployment", "kubectlsetimage"),
     # "what is X" goes to the article that defines X, with filler between って and なに
     ("etcdって結局なに？", "overview", "キーバリュー"),
+    # a rare name the passage writes as code is documented there, not merely mentioned
+    ("capabilitiesを全部dropする書き方", "pod-security", "drop"),
 ])
 def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_id, fact):
     answer = guide.ask(question)
