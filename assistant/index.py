@@ -307,8 +307,8 @@ def assemble_index(documents: list[Document], prepared: list[Prepared], problems
     defines = np.asarray([_is_definition_heading(s) for s in sections], dtype=np.int8)
     opens = np.asarray([i == 0 or sections[i - 1] != s or doc_ids[i - 1] != doc_ids[i]
                         for i, s in enumerate(sections)], dtype=np.int8)
-    # Each passage's own heading is analyzed here (prepare_document) rather than on first use when
-    # asking (re-ranking asks for it; search.own_heading_terms); so is whether it asks how.
+    # Each passage's own heading was analyzed when it was prepared, not on first use when asking
+    # (re-ranking asks for it; search.own_heading_terms); whether it asks how is found here.
     howto = np.asarray([bool(HOWTO_HEADING.search(s.split(SECTION_SEPARATOR)[-1].strip())) for s in sections],
                        dtype=np.int8)
     return SearchIndex(docs, np.asarray(owner, dtype=np.int32), defines, opens, postings, stats, list(problems),

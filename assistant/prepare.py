@@ -101,7 +101,7 @@ FileJob = tuple[str, str, str, int]  # (path, relative name, root as given, root
 
 def file_worker(analyzer: Analyzer, context: dict[str, Any]) -> Callable[[FileJob], tuple]:
     """What a build worker does with one file: ``context`` holds the base URL, each root's
-    glossary and the chunk sizes. (Named as the pool's task; see :func:`assistant.pool.run_tasks`.)"""
+    glossary and the shaping (see Shaping). Named as the pool's task: see :func:`assistant.pool.run_tasks`."""
     base_url = context["base_url"]
     glossaries = context["glossaries"]
     shaping = Shaping(*context["shaping"])
