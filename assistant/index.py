@@ -201,8 +201,9 @@ def build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress | None = 
 
     started = time.perf_counter()
     prepared = []
+    seen: dict = {}
     for i, doc in enumerate(corpus.documents):
-        prepared.append(prepare_document(doc, analyzer, settings.shaping()))
+        prepared.append(prepare_document(doc, analyzer, settings.shaping(), seen))
         if progress:
             progress(i + 1, len(corpus.documents))
     return assemble_index(corpus.documents, prepared, corpus.problems, settings, started)
@@ -266,9 +267,10 @@ def build_corpus_index(plan: BuildPlan, base_url: str | None, analyzer: Analyzer
             roots.extend([os.fspath(root)] * len(load.documents))
     loaded = list(corpus.documents)
     finish_corpus(corpus, plan.paths, roots)
+    seen: dict = {}
     for i, (before, doc) in enumerate(zip(loaded, corpus.documents)):
         if doc is not before:  # given a unique id: its passages carry the new one (and link by it)
-            prepared[i] = prepare_document(doc, analyzer, settings.shaping())
+            prepared[i] = prepare_document(doc, analyzer, settings.shaping(), seen)
     return assemble_index(corpus.documents, prepared, corpus.problems, settings, plan.started), corpus
 
 

@@ -69,10 +69,13 @@ def passage_fields(passage: Passage, description: str) -> tuple[str, str, str]:
     return (passage.title + ("\n" + description if description else ""), section, passage.text)
 
 
-def prepare_document(doc: Document, analyzer: Analyzer, shaping: Shaping) -> Prepared:
-    """Chunk one document and analyze its passages (a text shared by passages is analyzed once).
-    Title, heading path and body are analyzed separately, then weighted by repetition."""
-    seen: dict[str, Analyzed] = {}
+def prepare_document(doc: Document, analyzer: Analyzer, shaping: Shaping,
+                     seen: dict[str, Analyzed] | None = None) -> Prepared:
+    """Chunk one document and analyze its passages. Title, heading path and body are analyzed
+    separately, then weighted by repetition. A text is analyzed once: within the document, and
+    across the documents that share ``seen`` (a worker's texts so far: titles and headings that
+    recur, copies of a page)."""
+    seen = {} if seen is None else seen
 
     def analyze(text: str) -> Analyzed:
         found = seen.get(text)
@@ -105,13 +108,14 @@ def file_worker(analyzer: Analyzer, context: dict[str, Any]) -> Callable[[FileJo
     base_url = context["base_url"]
     glossaries = context["glossaries"]
     shaping = Shaping(*context["shaping"])
+    seen: dict[str, Analyzed] = {}  # every text this worker analyzed, for the files still to come
 
     def work(job: FileJob) -> tuple:
         path, rel, root, number = job
         load = load_file(path, rel, root, base_url, glossaries[number])
         docs = []
         for doc in load.documents:
-            prepared = prepare_document(doc, analyzer, shaping)
+            prepared = prepare_document(doc, analyzer, shaping, seen)
             docs.append((tuple(doc.__dict__.values()), prepared.title_terms, prepared.sections,
                          [(t.counts, t.length, t.section, t.own_heading) for t in prepared.terms], prepared.rows))
         problem = load.parse_problem
