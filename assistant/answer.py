@@ -401,6 +401,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     literal = _trigrams(question) if settings.literal_bonus else frozenset()
     for t in literal:
         weight[f"\0{t}"] = 0.0
+    asked = [(surface, term) for surface, term in first.matches if term in wanted]  # the passage words asked for
     scored: list[tuple[float, int, str, frozenset[str]]] = []
     units = sentence_lines(first.text)
     # What the author set in bold is the section's point (「一言でまとめると、**…**」).
@@ -423,11 +424,12 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
                 continue
             leaning[text] = before[0]
             sentence = text
-        found = frozenset(term for surface, term in first.matches if surface in sentence and term in wanted)
+        found = frozenset(term for surface, term in asked if surface in sentence)
         value = sum(weight[t] for t in found) / total
         if literal:
             # the question's own wording (「使えない」 where the opening says 「使う」)
-            plain = unicodedata.normalize("NFKC", sentence).lower()
+            plain = (sentence if unicodedata.is_normalized("NFKC", sentence)
+                     else unicodedata.normalize("NFKC", sentence)).lower()
             said = frozenset(g for g in literal if g in plain)  # (= literal & _trigrams(sentence), faster)
             found = found | frozenset(f"\0{g}" for g in said)
             value += settings.literal_bonus * len(said) / len(literal)

@@ -408,7 +408,11 @@ def is_near_known(index: SearchIndex, term: str) -> bool:
 
 
 def _count(text: str, surfaces: dict[str, str], term: str) -> int:
-    return sum(len(re.findall(re.escape(s), text, re.IGNORECASE)) for s, t in surfaces.items() if t == term)
+    """How often the passage says the term, however it is written and cased."""
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer: let the pattern engine fold cases
+        return sum(len(re.findall(re.escape(s), text, re.IGNORECASE)) for s, t in surfaces.items() if t == term)
+    return sum(low.count(s.lower()) for s, t in surfaces.items() if t == term and s)
 
 
 def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], confidence: float,
