@@ -37,9 +37,20 @@ class Hit:
     text: str
     doc_id: str = ""
     chapter: str = ""
-    highlights: tuple[str, ...] = ()  # the passage's words that match the question, longest first
-    matches: tuple[tuple[str, str], ...] = ()  # (surface, term) behind the highlights
     kubernetes: str = ""  # version the article was checked against ("1.34"), "" when not stamped
+    surfaces: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # the passage's analysis
+    terms: tuple[str, ...] = field(default=(), repr=False, compare=False)  # the question's terms
+
+    @functools.cached_property
+    def matches(self) -> tuple[tuple[str, str], ...]:
+        """(word as written in the passage, term) for the passage's words that match the question,
+        longest first; found when first asked for (JSON output never asks for the other hits')."""
+        return matching_words(self.text, self.surfaces, list(self.terms))
+
+    @property
+    def highlights(self) -> tuple[str, ...]:
+        """The passage's words that match the question, longest first."""
+        return tuple(m[0] for m in self.matches)
 
     @property
     def heading_path(self) -> str:
@@ -714,8 +725,6 @@ def make_hits(index: SearchIndex, picks: list[tuple[int, float]], terms: list[st
     hits = []
     for rank, (pid, score) in enumerate(picks, 1):
         p = index.passage(pid)
-        matches = matching_words(p.text, index.surfaces(pid), terms)
         hits.append(Hit(rank, score, p.title, p.section, p.source, p.path, p.text, p.doc_id, p.chapter,
-                        tuple(m[0] for m in matches), matches,
-                        index.docs[int(index.passage_doc[pid])].kubernetes))
+                        index.docs[int(index.passage_doc[pid])].kubernetes, index.surfaces(pid), tuple(terms)))
     return hits

@@ -648,7 +648,10 @@ GLOSSARY_FOLDER = "reference/glossary/"
 
 def is_stub(index: SearchIndex, doc_index: int) -> bool:
     """The page is a glossary entry (Hugo docs' reference/glossary/): a short definition of one term."""
-    return index.docs[doc_index].path.replace("\\", "/").startswith(GLOSSARY_FOLDER)
+    stubs = index.memo.get("_stubs")
+    if stubs is None:  # asked for some 30 pages per question: worked out once per index
+        stubs = index.memo["_stubs"] = [d.path.replace("\\", "/").startswith(GLOSSARY_FOLDER) for d in index.docs]
+    return stubs[doc_index]
 
 
 def _names_term(title: frozenset[str], query: set[str]) -> bool:
