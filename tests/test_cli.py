@@ -179,10 +179,14 @@ def test_a_warm_ask_imports_nothing_only_a_build_or_other_commands_need(tmp_path
     """What a warm start must not pay for (issue 14): the corpus loader, the build workers, YAML,
     argparse and shutil. Checked by what is imported, not by timing."""
     env = {**os.environ, "K8S_ASSISTANT_CACHE_DIR": str(tmp_path)}
-    assert run_cli("ask", "Podとは？", env=env).returncode == 0  # builds the cache
+    # Both runs start outside the checkout, so both import the installed package and ask its corpus
+    # (from the checkout, `python -c` would import the source tree, whose corpus path, and so cache
+    # key, differs from a non-editable install's).
+    assert run_cli("ask", "Podとは？", env=env, cwd=tmp_path).returncode == 0  # builds the cache
     code = ("import sys\nfrom assistant.cli import main\ncode = main(['ask', 'Podとは？'])\n"
             "print('LOADED', sorted(m for m in ('assistant.corpus', 'assistant.prepare', 'assistant.pool', "
             "'assistant.arguments', 'yaml', 'argparse', 'shutil') if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env,
+                         cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "LOADED []"
