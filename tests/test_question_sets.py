@@ -24,9 +24,11 @@ NEAR_MISS = DATA / "near_miss_holdout.yaml"
 DOCS_LEARNER = DATA / "docs_learner_holdout.yaml"
 ANSWERS_DEV = DATA / "answers_dev.yaml"  # development set: in_scope, near_miss and out_of_scope in one file
 DOCS_LEARNER_DEV = DATA / "docs_learner_dev.yaml"
-ANSWER_SETS = [ANSWERS, ANSWERS_DEV]
-NEAR_MISS_SETS = [NEAR_MISS, ANSWERS_DEV]
-DOCS_LEARNER_SETS = [DOCS_LEARNER, DOCS_LEARNER_DEV]
+ANSWERS_DEV2 = DATA / "answers_dev2.yaml"  # second development set, by a fresh author (issue 10)
+DOCS_LEARNER_DEV2 = DATA / "docs_learner_dev2.yaml"
+ANSWER_SETS = [ANSWERS, ANSWERS_DEV, ANSWERS_DEV2]
+NEAR_MISS_SETS = [NEAR_MISS, ANSWERS_DEV, ANSWERS_DEV2]
+DOCS_LEARNER_SETS = [DOCS_LEARNER, DOCS_LEARNER_DEV, DOCS_LEARNER_DEV2]
 
 ANSWER_KINDS = {"polite", "casual", "long", "problem", "english", "mixed", "typo", "howto", "value",
                 "shortname"}
@@ -226,7 +228,8 @@ def test_overview_questions_expect_an_overview_page(name):
     assert not wrong, f"overview questions that do not expect the overview page: {wrong}"
 
 
-@pytest.mark.parametrize("path", [ANSWERS, NEAR_MISS, DOCS_LEARNER, ANSWERS_DEV, DOCS_LEARNER_DEV],
+@pytest.mark.parametrize("path", [ANSWERS, NEAR_MISS, DOCS_LEARNER, ANSWERS_DEV, DOCS_LEARNER_DEV,
+                                  ANSWERS_DEV2, DOCS_LEARNER_DEV2],
                          ids=lambda p: p.name)
 def test_sets_say_they_are_held_out(path):
     """Each file opens by saying what is held out (itself, or for a development set the *_holdout files),
