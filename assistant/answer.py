@@ -429,10 +429,11 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     for position, (sentence, line) in enumerate(units):
         if _pointer(sentence, titles):
             continue
-        bare = _CONNECTIVE.sub("", sentence, count=1) if sentence[:1] in _CONNECTIVE_STARTS else sentence
-        if bare != sentence and not quotable(sentence, settings) and quotable(bare, settings):
+        alone = quotable(sentence, settings)
+        bare = _CONNECTIVE.sub("", sentence, count=1) if not alone and sentence[:1] in _CONNECTIVE_STARTS else sentence
+        if bare != sentence and quotable(bare, settings):
             sentence = bare
-        elif not quotable(sentence, settings):
+        elif not alone:
             before = units[position - 1] if position else None
             text = f"{before[0]}{sentence}" if before else ""
             if not (before and before[1] == line and leans(sentence) and quotable(before[0], settings)
