@@ -238,15 +238,18 @@ class AnswerSettings:
     393 要点 over 240 characters instead of 1)."""
     detail_bonus: float = 0.5
     """Added, in proportion, to a sentence holding the question's words that the answering heading
-    does not: they ask for a detail of the section."""
+    does not: they ask for a detail of the section (with ``detail_share``, development set 0.600 →
+    0.610; 0.25 or 1.0 the same)."""
     detail_share: float = 0.3
     """The opening's second sentence gives way to a sentence holding at least this share of the question's
-    weight in detail words."""
+    weight in detail words (0.2 → tuning set −0.003; 0.45 the same as 0.3)."""
     literal_bonus: float = 0.3
     """Added, in proportion, to a sentence holding the question's own wording (its three-character
-    pieces), which the terms miss when the analysis maps words to one base form."""
+    pieces), which the terms miss when the analysis maps words to one base form (development set
+    0.615 → 0.625; 0.6 → tuning set −0.003)."""
     remedy_bonus: float = 0.3
-    """Added to a sentence pair that says what to do (「…。その場合は…」) when the question describes a problem."""
+    """Added to a sentence pair that says what to do (「…。その場合は…」) when the question describes a
+    problem (development set 0.645 → 0.650; 0.6 and 1.0 the same)."""
     pair_chars: int = 200
     """A sentence leaning on the one before it (「その場合は MetalLB を…」) is quoted together with that
     sentence, when both come from one paragraph and together are at most this long (0 → 0.846)."""
@@ -387,8 +390,10 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     """The 要点: the answer sentences of the first hit (the answering section), in reading order.
 
     An answer-first section states its answer in its first sentence or two, so those are quoted
-    first; then the sentence holding most of the question's words the opening left out; for a
-    how-to question whose sentences show no command, the section's first command line. A sentence
+    first; then the sentence holding most of the question's words the opening left out (its own
+    wording and the words the heading does not name count more: they ask for a detail); for a
+    problem, what to do about it (「その場合は…」); for a how-to question whose sentences show no
+    command, the section's command line that holds the question's words. A sentence
     leaning on the one before it is never quoted. Only when the first passage has nothing to quote
     do the other hits' sentences compete. A sentence contains a question term when it contains one
     of the surfaces that the passage's analysis (done when indexing) mapped to that term: no
@@ -402,8 +407,8 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     titles = title_pointers(index)
     first = hits[0]
     # The question's own words that its answering heading does not hold ask for a detail of the
-    # section (「Flannel を使うとき --pod-network-cidr には何を指定する？」 under 「kubeadm でクラスタを作る
-    #流れは？」): the sentence holding them is the answer, more than the section's opening.
+    # section (「Flannel を使うとき --pod-network-cidr には何を指定する？」 under 「kubeadm でクラスタを
+    # 作る流れは？」): the sentence holding them is the answer, more than the section's opening.
     heading = f"{first.title}\n{first.section}".lower()
     detail = frozenset(term for surface, term in first.matches if term in terms) - \
         frozenset(term for surface, term in first.matches if surface.lower() in heading)
@@ -424,10 +429,11 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     for position, (sentence, line) in enumerate(units):
         if _pointer(sentence, titles):
             continue
-        bare = _CONNECTIVE.sub("", sentence, count=1) if sentence[:1] in _CONNECTIVE_STARTS else sentence
-        if bare != sentence and not quotable(sentence, settings) and quotable(bare, settings):
+        alone = quotable(sentence, settings)
+        bare = _CONNECTIVE.sub("", sentence, count=1) if not alone and sentence[:1] in _CONNECTIVE_STARTS else sentence
+        if bare != sentence and quotable(bare, settings):
             sentence = bare
-        elif not quotable(sentence, settings):
+        elif not alone:
             before = units[position - 1] if position else None
             text = f"{before[0]}{sentence}" if before else ""
             if not (before and before[1] == line and leans(sentence) and quotable(before[0], settings)
@@ -551,6 +557,7 @@ def _within(chosen: list, max_chars: int, weight: dict[str, float], max_lines: i
 
 _PROGRAM = re.compile(r"(?:sudo\s+)?(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete|k3s|k)\s+\S")
 _CODE_LANGS = ("", "bash", "sh", "shell", "console", "zsh", "text")
+_BACKSLASH = "\\"  # a shell line ending in it goes on in the next line
 
 
 def command_line(markdown: str, matches: tuple[tuple[str, str], ...], wanted: set[str]) -> str:
@@ -573,15 +580,15 @@ def command_line(markdown: str, matches: tuple[tuple[str, str], ...], wanted: se
             comment = stripped
             continue
         if going_on:  # the line before ended in a backslash: this line goes on with its command
-            going_on = stripped.endswith("\\")
+            going_on = stripped.endswith(_BACKSLASH)
             if attach:
-                commands[-1] = (f"{commands[-1][0]} {stripped.rstrip(chr(92)).strip()}".strip(), commands[-1][1])
+                commands[-1] = (f"{commands[-1][0]} {stripped.rstrip(_BACKSLASH).strip()}".strip(), commands[-1][1])
             continue
         command = stripped[2:] if stripped.startswith("$ ") else stripped
-        going_on = command.endswith("\\")
+        going_on = command.endswith(_BACKSLASH)
         attach = bool(_PROGRAM.match(command)) and (fence != "console" or stripped.startswith("$ "))
         if attach:
-            commands.append((command.rstrip(chr(92)).strip(), comment))
+            commands.append((command.rstrip(_BACKSLASH).strip(), comment))
         comment = ""
     best, most = "", 0
     for command, above in commands:
