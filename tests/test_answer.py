@@ -174,6 +174,10 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("how to rollback a deployment", "deployment", "kubectlrolloutundo"),
     ("kubectl short names list", "kubectl-shortnames", "svc"),
     ("kubectl explainの使い方", "manifest-generation", "kubectlexplain"),
+    # learner English for the guide's words (back up → バックアップ, phases → フェーズ, sort → 並べ替える)
+    ("How do I back up etcd on a self-managed cluster?", "onprem-or-cloud", "etcdctlsnapshotsave"),
+    ("What are the phases of a pod lifecycle?", "pod", "succeeded"),
+    ("How do I sort pods by creation time?", "kubectl-get", "--sort-by"),
     # a typo of an English word the guide's text holds as Sudachi reads it (client → クライアント)
     ("dry-run=cliantでマニフェストの下書きを作るやり方", "manifest-generation", "--dry-run=client"),
     ("ambassdorパターンってなに", "pod-vs-container", "アンバサダー"),
