@@ -96,6 +96,9 @@ class IndexStats:
     from_cache: bool = False
 
 
+_WORD_TABLE = b', "m": '  # how the last field of a passage row starts (prepare.passage_row)
+
+
 @dataclass
 class SearchIndex:
     """Passages, documents and the BM25 impact index; passage texts are read on demand."""
@@ -134,21 +137,32 @@ class SearchIndex:
         return row
 
     def _read_row(self, pid: int) -> dict:
-        if self._rows is not None:  # a fresh build: the very lines it saves
-            return json.loads(self._rows[pid])
-        assert self._passage_file is not None and self._passage_offsets is not None
-        start, end = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
+        """A row's heading path, text and link; its word table (the last field, most of the line) is
+        kept as bytes and decoded only when ``surfaces`` asks (most shown passages never need it)."""
         try:
-            rows = self.memo.get("_passage_map")
-            if rows is None:  # mapped once: opening the file for every row was a tenth of a question's time
-                with self._passage_file.open("rb") as handle:
-                    rows = self.memo["_passage_map"] = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-            row = json.loads(rows[start:end])
+            if self._rows is not None:  # a fresh build: the very lines it saves
+                raw = self._rows[pid]
+            else:
+                assert self._passage_file is not None and self._passage_offsets is not None
+                start, end = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
+                rows = self.memo.get("_passage_map")
+                if rows is None:  # mapped once: opening the file for every row was a tenth of a question's time
+                    with self._passage_file.open("rb") as handle:
+                        rows = self.memo["_passage_map"] = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                raw = rows[start:end]
+            # In JSON text a quote inside a string is escaped, so the last ', "m": ' is the key itself.
+            cut = raw.rfind(_WORD_TABLE)
+            body = raw.rstrip()
+            if cut < 0 or not body.endswith(b"}"):
+                raise ValueError("no word table")
+            row = json.loads(raw[:cut] + b"}")
             if not isinstance(row, dict):
                 raise ValueError("not an object")
+            row["m"] = body[cut + len(_WORD_TABLE):-1]
             return row
         except (OSError, ValueError) as exc:  # large files are checked by samples on load
-            raise CacheDamaged(f"passages.jsonl の {pid} 番目", self._passage_file.parent) from exc
+            raise CacheDamaged(f"passages.jsonl の {pid} 番目", self._passage_file.parent if self._passage_file
+                               else Path(".")) from exc
 
     def passage(self, pid: int) -> Passage:
         """One passage, read from its row (in memory after a build, else in the cache file)."""
@@ -159,7 +173,15 @@ class SearchIndex:
     def surfaces(self, pid: int) -> dict[str, str]:
         """How each word of a passage's text was analyzed (surface -> term), for highlighting
         and quoting without running the analyzer again."""
-        return dict(self._row(pid)["m"])
+        row = self._row(pid)
+        table = row["m"]
+        if isinstance(table, bytes):  # decoded on first use, then kept with the row
+            try:
+                table = row["m"] = json.loads(table)
+            except ValueError as exc:
+                raise CacheDamaged(f"passages.jsonl の {pid} 番目",
+                                   self._passage_file.parent if self._passage_file else Path(".")) from exc
+        return dict(table)
 
     def section_terms(self, pid: int) -> tuple[str, ...]:
         """Analyzed heading path of one passage (read from the cache on first use)."""

@@ -57,9 +57,10 @@ def passage_row(passage: Passage, surfaces: dict[str, str], doc_source: str | No
     """A passage's line in the index cache's ``passages.jsonl``: heading path, text, how each word
     was analyzed, and its own link where it differs from the page's (a docs section's #anchor).
     Made where the passage is analyzed, so a cold build's workers share the encoding too."""
-    row = {"s": passage.section, "t": passage.text, "m": list(surfaces.items())}
+    row: dict = {"s": passage.section, "t": passage.text}
     if passage.source != doc_source:
         row["u"] = passage.source
+    row["m"] = list(surfaces.items())  # last: a reader that needs only the text stops before it
     return json.dumps(row, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
 
 
