@@ -320,3 +320,17 @@ def test_index_rebuild_repairs_a_damaged_cache(small_corpus, tmp_path):
     assert rebuilt.returncode == 0 and str(folder) in rebuilt.stdout, rebuilt.stderr
     ask = run_cli("ask", "NodePortの番号は？", "--corpus", str(small_corpus), env=env)
     assert ask.returncode == 0 and "Serviceの基本" in ask.stdout and ask.stderr == ""
+
+
+def test_a_passage_that_quotes_json_reads_back_whole_from_the_cache(tmp_path):
+    """A row's word table is found as its last field: text that itself looks like that field
+    (「, "m": 」 in a code sample) must not cut the row."""
+    body = ('## ConfigMap の JSON を見るには？\n\nConfigMap の中身は JSON で `{"a": 1, "m": [2]}` のように表示されます。'
+            'kubectl get configmap app -o json で確かめます。\n')
+    corpus = write_corpus(tmp_path / "c", {"a.md": article("cm", "ConfigMap の確認", body)})
+    built = Assistant.open([corpus], cache_dir=tmp_path / "cache")
+    cached = Assistant.open([corpus], cache_dir=tmp_path / "cache")
+    assert cached.index.stats.from_cache
+    first, again = built.ask("ConfigMap の JSON を見るには？"), cached.ask("ConfigMap の JSON を見るには？")
+    assert again.hits[0].text == first.hits[0].text and '"m": [2]' in again.hits[0].text
+    assert again.hits[0].highlights == first.hits[0].highlights and again.summary == first.summary
