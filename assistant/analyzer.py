@@ -250,6 +250,8 @@ see show use using used want wanna need needs get-to let know mean means meaning
 non many much one ones some any into onto between vs versus way ways possible best good should shall
 also just really very so if then than them their theirs his her i'm i've it's what's how's that's
 don't doesn't can't isn't there's where's who's let's
+shouldn't wouldn't couldn't didn't aren't wasn't weren't haven't hasn't won't shouldn wouldn couldn didn aren
+wasn weren haven hasn doesn isn
 """.split())
 _FLAG = re.compile(r"(?<![\w-])-([A-Za-z]{1,3})(?![\w-])")
 
