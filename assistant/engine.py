@@ -143,6 +143,7 @@ class Assistant:
         out: list[str] = []
         unknown_name = False
         corrected_any = False
+        spelled = 0  # English typos tried (each asks Sudachi about a few hundred spellings)
         latin: set[str] = set()
         text = terminal_text(question[:MAX_QUESTION_CHARS])  # escape sequences are no words of a question
         english = _ENGLISH_SENTENCE.search(text) is not None
@@ -165,7 +166,8 @@ class Assistant:
                 out.extend(split)
                 continue
             corrected = correct_term(term, self.index, self._variants)
-            if corrected is None and not english:  # in an English sentence it is likely a real word (stuck ≠ stack)
+            if corrected is None and not english and spelled < MAX_SPELLED:  # (in English: a real word, stuck ≠ stack)
+                spelled += 1
                 corrected = self._english_typo(term)
             # In a question written in English, a lower-case unknown word is English ("difference"), not a name.
             written_as_name = not english or any(c.isupper() for c in token.surface)
@@ -185,7 +187,7 @@ class Assistant:
         English words are mostly indexed as Sudachi reads them (client → クライアント), so a typo of
         one (cliant, templete, ambassdor) is corrected by asking Sudachi about each spelling one
         edit away (a few hundred short strings, only for a Latin word the guide does not know)."""
-        if not (term.isascii() and term.isalpha() and len(term) >= 5):
+        if not (term.isascii() and term.isalpha() and 5 <= len(term) <= 20):
             return None
         vocab = self.index.postings.vocab
         found: set[str] = set()
@@ -350,6 +352,9 @@ def _without_domain(terms: list[str], vocab, generic: frozenset[str]) -> list[st
     question towards the overview article."""
     topics = [t for t in terms if t in vocab and t not in generic and t not in DOMAIN_WORDS and _NAME_TERM.match(t)]
     return [t for t in terms if t not in DOMAIN_WORDS] if topics else terms
+
+
+MAX_SPELLED = 3  # unknown English words per question tried as typos: a question of many names stays quick
 
 
 def _one_edit(word: str) -> set[str]:
