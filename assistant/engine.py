@@ -223,6 +223,9 @@ class Assistant:
         concept (concepts.yaml: 毎回打つ → alias, 落ちる前 → previous) stands for the concept's words the
         corpus knows, so its everyday words (打つ, 毎回) do not count as missing from the guide."""
         vocab = self.index.postings.vocab
+        # A word that frames the question (メリット, 手順, 理由) says nothing about the topic: when the
+        # guide never uses it, it does not count as a word the guide lacks.
+        terms = [t for t in terms if t in vocab or t not in self._generic]
         explained: set[str] = set()
         concepts: list[str] = []
         for phrase, concept in self.index.concepts.matches(question):
@@ -257,7 +260,8 @@ class Assistant:
         query = question.strip()
         terms, unknown_name, latin = self._analyze(query)
         about_domain = bool(_ABOUT_DOMAIN.match(query) and _ASKS_ABOUT.search(query))
-        if not _COMPONENT.search(query) and not about_domain:  # kube-proxy: kube is part of a name here
+        # (kube-proxy: kube is part of a name; 「マネージドKubernetes」: Kubernetes is half of a compound)
+        if not _COMPONENT.search(query) and not about_domain and not _DOMAIN_COMPOUND.search(query):
             terms = _without_domain(terms, self.index.postings.vocab, self._generic)
         follow_up = False
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
@@ -339,6 +343,7 @@ _ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|do
 
 DOMAIN_WORDS = frozenset({"kubernetes"})
 _COMPONENT = re.compile(r"kube-", re.I)
+_DOMAIN_COMPOUND = re.compile(r"[ァ-ヺー]{3,}\s?(?:kubernetes|k8s)", re.I)  # マネージドKubernetes, オンプレk8s: one concept
 # A question whose topic is Kubernetes itself (「Kubernetesって何をしてくれるの」「k8sを使うと何が楽？」):
 # answered like "what is Kubernetes", by the overview.
 _ABOUT_DOMAIN = re.compile(r"^\s*(?:kubernetes|k8s|クバネティス|クーバネティス)\s*(?:って|は|とは|を|に|で|の)", re.I)

@@ -185,6 +185,8 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("imageのtagを新しくしてupdateしたい", "deployment", "kubectlsetimage"),
     # "what is X" goes to the article that defines X, with filler between って and なに
     ("etcdって結局なに？", "overview", "キーバリュー"),
+    # 「マネージドKubernetes」 is one concept, and メリット (a word the guide never uses) frames the question
+    ("マネージドkubernetesのメリット", "onprem-or-cloud", "コントロールプレーン"),
     # a rare name the passage writes as code is documented there, not merely mentioned
     ("capabilitiesを全部dropする書き方", "pod-security", "drop"),
 ])
