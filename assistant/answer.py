@@ -123,7 +123,7 @@ class Conversation:
             self.terms, self.topic = (), ""
 
 
-_DEFINITION_QUESTION = re.compile(r"とは|って(?:結局|そもそも|一体|いったい|つまり)?(何|なに|なん)(?!のため)|は何|はなに|何ですか|なんですか|意味|what is", re.I)
+_DEFINITION_QUESTION = re.compile(r"とは|の役割|って(?:結局|そもそも|一体|いったい|つまり)?(何|なに|なん)(?!のため)|は何|はなに|何ですか|なんですか|意味|what is", re.I)
 
 
 _COMPARISON = re.compile(r"違い|違う|比較|比べ|差|どっち|どちら|vs", re.I)

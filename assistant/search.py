@@ -111,6 +111,9 @@ class SearchSettings:
     """A question with at least this many known words besides its rare subject, all of them in the answering
     passage, is about that passage even though the passage names the subject only once (dev set: in-scope
     answered 0.895 → 0.905, near-miss declined 0.641 → 0.625)."""
+    mention_read: int = 40
+    """For a "mention" answer, at most this many of the passages naming the subject are read to find one
+    that explains it in a labelled list item."""
     mention_min: float = 0.2
     """Below this probability of answering, a question is "none" even when a word of it is mentioned."""
 
@@ -469,12 +472,30 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
     about = 0.0 if passing or unknown_name or not focused else 1.0
     if confidence >= settings.answer_threshold and about:
         return FULL, about, features, ()
+    own = [t for t in dict.fromkeys(terms) if t in index.postings.vocab]
+    if subject is None and not focused and len(own) == 1:
+        # A one-word question ("kubeletとは") whose word many passages use, none of them under a heading
+        # about it: the guide mentions it in many places, which is not "nothing in the guide".
+        subject = own[0]
     if subject is None or unknown_name or confidence < settings.mention_min:
         # Nothing named, a name the guide never uses (Terraform), or too little in common: not in the guide.
         return NONE, about, features, ()
     ids, _ = index.postings.term_postings(subject)
-    mentions = tuple((int(p), float(scores[p])) for p in sorted(ids, key=lambda p: -scores[p]))
+    ranked = sorted(ids, key=lambda p: -scores[p])
+    # A passage that explains the word in a labelled list item (「- **kubelet**：ノードごとに動く…」) is
+    # the most useful place to point to.
+    explains = {int(p) for p in ranked[:settings.mention_read] if _labels(index, int(p), subject)}
+    mentions = tuple((int(p), float(scores[p])) for p in sorted(ranked, key=lambda p: int(p) not in explains))
     return MENTION, about, features, mentions
+
+
+_LABEL = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\*\*([^*\n]+)\*\*\s*[:：]", re.M)
+
+
+def _labels(index: SearchIndex, pid: int, term: str) -> bool:
+    """The passage has a list item whose bold label is the term (a definition list)."""
+    surfaces = {s.lower() for s, t in index.surfaces(pid).items() if t == term} | {term}
+    return any(m.group(1).strip().lower() in surfaces for m in _LABEL.finditer(index.passage(pid).text))
 
 
 _CODE_SPANS = re.compile(r"```.*?```|`[^`\n]+`", re.S)

@@ -343,3 +343,11 @@ def test_a_how_to_quotes_the_whole_command_that_holds_the_question_words():
     assert command_line(markdown, matches, {"ログ", "追いかける"}) == "kubectl logs -f web --tail=20"
     assert command_line(markdown, (), set()) == "kubectl get pods"  # none holds a question word: the first
 
+
+
+def test_a_word_many_sections_use_but_none_is_about_is_a_mention_that_points_to_its_explanation(guide):
+    """「kubeletとは」: no heading is about kubelet, but the guide is not silent on it: the answer says so
+    and lists first the passage that explains it in a labelled list item."""
+    answer = guide.ask("kubeletとは")
+    assert answer.coverage == "mention" and not answer.answered
+    assert "**kubelet**" in answer.hits[0].text and "ワーカーノード" in answer.hits[0].section
