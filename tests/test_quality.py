@@ -100,7 +100,7 @@ def test_a_docs_hit_links_to_its_sections_anchor(docs_assistant):
 
 @needs_docs()
 @pytest.mark.parametrize("question", ["Kubernetesとは何ですか？", "Kubernetesって結局なにをしてくれるものなの？",
-                                      "k8sを使うメリットは？"])
+                                      "k8sを使うメリットは？", "なぜわざわざKubernetesを使うの？"])
 def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
     answer = docs_assistant.ask(question)
     assert answer.hits and answer.hits[0].path == "concepts/overview/_index.md"
