@@ -477,7 +477,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         # ...and for a how-to, the command line that holds the question's words (「# Running 以外の Pod
         # だけを表示」 above 「kubectl get pods --field-selector status.phase!=Running」).
         command = command_line(first.text, first.matches, wanted) if task else ""
-        surfaces = [surface for surface, term in first.matches if term in wanted]
+        surfaces = [surface for surface, _term in asked]
         if command and any(s in command for s in surfaces) and not _repeats(command, [opening.text]):
             return opening, SummaryLine(command, first.rank)
         return (opening,)
@@ -516,7 +516,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     if task:
         # A how-to shows the command that does it: the first one of the section, or, when the quoted
         # commands hold none of the question's words, the section's command line that holds one.
-        surfaces = [surface for surface, term in first.matches if term in wanted]
+        surfaces = [surface for surface, _term in asked]
         relevant = any(_COMMAND.search(c[2]) and any(s in c[2] for s in surfaces) for c in chosen)
         command = command_line(first.text, first.matches, wanted)
         if not command or not (not has_command or (not relevant and any(s in command for s in surfaces))) \

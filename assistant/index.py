@@ -161,8 +161,11 @@ class SearchIndex:
             row["m"] = body[cut + len(_WORD_TABLE):-1]
             return row
         except (OSError, ValueError) as exc:  # large files are checked by samples on load
-            raise CacheDamaged(f"passages.jsonl の {pid} 番目", self._passage_file.parent if self._passage_file
-                               else Path(".")) from exc
+            raise self._damaged(pid) from exc
+
+    def _damaged(self, pid: int) -> CacheDamaged:
+        """The error for a passage row that cannot be read (named by the cache folder it came from)."""
+        return CacheDamaged(f"passages.jsonl の {pid} 番目", self._passage_file.parent if self._passage_file else Path("."))
 
     def passage(self, pid: int) -> Passage:
         """One passage, read from its row (in memory after a build, else in the cache file)."""
@@ -179,8 +182,7 @@ class SearchIndex:
             try:
                 table = row["m"] = json.loads(table)
             except ValueError as exc:
-                raise CacheDamaged(f"passages.jsonl の {pid} 番目",
-                                   self._passage_file.parent if self._passage_file else Path(".")) from exc
+                raise self._damaged(pid) from exc
         return dict(table)
 
     def section_terms(self, pid: int) -> tuple[str, ...]:
