@@ -298,8 +298,11 @@ def sentence_lines(markdown: str) -> list[tuple[str, int]]:
                 if 8 <= len(row) <= 220:
                     out.append((row, i))
             continue
-        plain = _MARKUP.sub("", stripped)
-        plain = _LINK.sub(r"\1", plain)
+        # (most lines have no markup: the patterns run only where they can change something)
+        marked = "*" in stripped or "`" in stripped or stripped[0] in "-+>" or stripped[0].isdecimal()
+        plain = _MARKUP.sub("", stripped) if marked else stripped
+        if "](" in plain:
+            plain = _LINK.sub(r"\1", plain)
         for sentence in _SENTENCE_END.split(plain):
             sentence = sentence.strip()
             if 8 <= len(sentence) <= 220:
@@ -314,7 +317,9 @@ _ITEM_MARK = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
 def emphasized(markdown: str, min_chars: int) -> list[str]:
     """Phrases the author set in bold inside a sentence (not a list item's or row's bold label), as
     they read after markup is removed."""
-    spans = []
+    spans: list[str] = []
+    if "**" not in markdown:
+        return spans
     for line in markdown.split("\n"):
         body = _ITEM_MARK.sub("", line).strip().lstrip("|").strip()
         for match in _BOLD.finditer(body):

@@ -37,7 +37,12 @@ INDENT = 4  # spaces before each line of a passage
 def _json_line(data: dict) -> str:
     """One JSON object on one line; C1 control characters escaped as well as C0."""
     raw = json.dumps(data, ensure_ascii=False)
-    return re.sub(r"[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group(0)):04x}", raw)
+    if raw.isprintable():  # (a C scan, a third of the pattern's time: nearly every answer has none of them)
+        return raw
+    return _LINE_BREAKERS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", raw)
+
+
+_LINE_BREAKERS = re.compile(r"[\x7f-\x9f\u2028\u2029]")  # (all of them fail str.isprintable)
 
 
 def quick_ask(argv: list[str]) -> SimpleNamespace | None:
@@ -91,8 +96,12 @@ def _open(corpus: list[Path] | None, base_url: str | None, rebuild: bool = False
         from .engine import Assistant
     finally:
         gc.enable()
-    return Assistant.open(corpus, base_url, progress=ProgressBar(),
-                          notify=lambda m: _err(one_line(m, NOTICE_LIMIT) + "\n"), rebuild=rebuild)
+    assistant = Assistant.open(corpus, base_url, progress=ProgressBar(),
+                               notify=lambda m: _err(one_line(m, NOTICE_LIMIT) + "\n"), rebuild=rebuild)
+    # The index lives until the command ends: frozen, the collector's full passes no longer walk its
+    # million objects while a batch of questions runs (docs corpus, 500 questions: 0.94 → 0.89 ms each).
+    gc.freeze()
+    return assistant
 
 
 # --- output ----------------------------------------------------------------------------------------

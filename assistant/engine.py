@@ -50,6 +50,7 @@ class Assistant:
     _generic: frozenset[str] = frozenset()
     _variants: dict[str, str] = field(default_factory=dict)
     _phrase_terms: dict[str, list[str]] = field(default_factory=dict)  # concept phrase -> its terms
+    _last_expansion: tuple[str, list[str], tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
 
     # --- opening ------------------------------------------------------------------------------------
 
@@ -189,6 +190,15 @@ class Assistant:
         edit away (a few hundred short strings, only for a Latin word the guide does not know)."""
         if not (term.isascii() and term.isalpha() and 5 <= len(term) <= 20):
             return None
+        memo = self.index.memo.get("_english_typos")
+        if memo is None or len(memo) > 4096:
+            memo = self.index.memo["_english_typos"] = {}
+        if term not in memo:
+            memo[term] = self._english_typo_found(term)
+        return memo[term]
+
+    def _english_typo_found(self, term: str) -> str | None:
+        """``_english_typo`` worked out (Sudachi asked about every spelling one edit away)."""
         vocab = self.index.postings.vocab
         found: set[str] = set()
         for spelling in _one_edit(term):
@@ -215,8 +225,13 @@ class Assistant:
 
     def expand(self, question: str, terms: list[str]) -> list[str]:
         """Concept words the question's phrases point to (corpus/concepts.yaml), known to the index."""
+        last = self._last_expansion  # (searching and the 要点 both ask, one after the other)
+        if last is not None and last[0] == question and last[1] == terms:
+            return list(last[2])
         vocab = self.index.postings.vocab
-        return [t for t in self.index.concepts.expand(question) if t in vocab and t not in terms]
+        found = [t for t in self.index.concepts.expand(question) if t in vocab and t not in terms]
+        self._last_expansion = (question, list(terms), tuple(found))
+        return found
 
     def judged_terms(self, question: str, terms: list[str]) -> list[str]:
         """The terms whether the corpus covers a question is judged on: a learner phrase that points to a

@@ -203,6 +203,17 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
     """
     if len(term) < 3:
         return None
+    memo = index.memo.get("_corrections")
+    if memo is None or len(memo) > 4096:  # (a long chat session: kept small)
+        memo = index.memo["_corrections"] = {}
+    key = (term, id(variants), len(variants))
+    if key not in memo:
+        memo[key] = _correct_term(term, index, variants)
+    return memo[key]
+
+
+def _correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str | None:
+    """``correct_term`` worked out (a scan of the known words of about the same length)."""
     limit = 1 if len(term) < 8 else 2
     vocab = index.postings.vocab
     if len(term) == 3:  # the two neighbour swaps, looked up (no scan of every three-letter word)
@@ -294,25 +305,26 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     name = max(names, key=postings.term_idf) if names else None
     concept_words = frozenset(extra or ()) - set(terms)
     scored: list[tuple[float, int, int]] = []  # (score, doc index, position in doc_ids)
-    for i in rerank:
-        doc_index = int(doc_ids[i])
-        title = _title_set(index, doc_index)  # Jaccard overlap of the question and the title
-        boost = 1.0 + settings.title_boost * (len(query & title) / len(query | title) if title else 0.0)
+    pages = _page_facts(index)
+    n_query = len(query)
+    for i, doc_index in zip(rerank, doc_ids[rerank].tolist()):
+        title, stub, kind = pages[doc_index]
+        shared = len(query & title) if title else 0  # Jaccard overlap of the question and the title
+        boost = 1.0 + settings.title_boost * (shared / (n_query + len(title) - shared) if shared else 0.0)
         if prefer is not None and index.docs[doc_index].doc_id == prefer:
             boost *= 1.0 + settings.follow_up_boost
         if overview and settings.subject_doc_boost and own and names_subject(index, doc_index, own):
             # "Kubernetesとは" → the page that says "Kubernetesは、…"; a concept page explains, a portal links
-            concept = index.docs[doc_index].kind == "concept"
-            boost *= 1.0 + settings.subject_doc_boost * (1.0 if concept else 0.5)
-        if settings.glossary_weight != 1.0 and is_stub(index, doc_index) and not _names_term(title, query):
+            boost *= 1.0 + settings.subject_doc_boost * (1.0 if kind == "concept" else 0.5)
+        if settings.glossary_weight != 1.0 and stub and not _names_term(title, query):
             boost *= settings.glossary_weight  # a glossary entry answers "what is <its term>" only
-        if name and settings.named_page_boost and index.docs[doc_index].kind == "concept" and name in title:
+        if name and settings.named_page_boost and kind == "concept" and name in title:
             boost *= 1.0 + settings.named_page_boost  # "Namespaceって何のため" → the page named Namespace
         if definition and settings.defining_doc_boost and _defines_here(index, candidates[starts[i]:ends[i]], query):
             boost *= 1.0 + settings.defining_doc_boost  # 「etcd ってなに」 → the article with 「etcd とは？」
-        if concept_words and title and title <= query and title & concept_words and not is_stub(index, doc_index):
+        if concept_words and title and title <= query and title & concept_words and not stub:
             boost *= 1.0 + settings.concept_page_boost  # 「パスワードを書きたくない」 → the page titled Secret
-        if task and index.docs[doc_index].kind in ("task", "tutorial"):
+        if task and kind in ("task", "tutorial"):
             boost *= 1.0 + settings.task_boost  # "〜したい": a how-to page, when the corpus says which those are
         scored.append((float(base[i]) * boost, doc_index, i))
     scored.sort(key=lambda d: (-d[0], d[1]))
@@ -623,7 +635,9 @@ def is_howto_heading(index: SearchIndex, pid: int) -> bool:
 def _heading_sets(index: SearchIndex, pid: int) -> tuple[frozenset[str], frozenset[str], bool]:
     """(terms of the heading path, terms of the own heading, whether the path is empty) of a passage, as
     sets, kept with the index: re-ranking asks for them again for every question."""
-    cache = index.memo.setdefault("_heading_sets_cache", {})
+    cache = index.memo.get("_heading_sets_cache")
+    if cache is None:
+        cache = index.memo["_heading_sets_cache"] = {}
     found = cache.get(pid)
     if found is None:
         path = index.section_terms(pid)
@@ -648,10 +662,13 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     was asked, it defines what a "what is" question asks about, it opens its section. (``total``: the
     sum of ``weights``, when the caller has it.)"""
     heading, own, no_heading = _heading_sets(index, pid)
-    overlap = len(query & heading) / len(query | heading) if heading else 0.0  # Jaccard
-    boost = 1.0 + settings.section_boost * overlap
+    shared = len(query & heading) if heading else 0  # Jaccard
+    boost = 1.0 + settings.section_boost * (shared / (len(query) + len(heading) - shared) if shared else 0.0)
     if settings.own_heading_boost:
-        boost *= 1.0 + settings.own_heading_boost * heading_match(index, weights, pid, total)
+        if total is None:
+            total = sum(weights.values())
+        match = sum(w for t, w in weights.items() if t in own) / total if total and own else 0.0
+        boost *= 1.0 + settings.own_heading_boost * match  # (heading_match, inline: some 20 passages a question)
     # A defining passage is preferred when it defines what was asked (its own heading shares a word
     # with the question), or is the article's lead: "サイドカーとは？" does not answer "Podとは？", and
     # "startup probe とは？" under "liveness probeとreadiness probeの違いは？" does not answer "liveness probeとは".
@@ -669,10 +686,7 @@ GLOSSARY_FOLDER = "reference/glossary/"
 
 def is_stub(index: SearchIndex, doc_index: int) -> bool:
     """The page is a glossary entry (Hugo docs' reference/glossary/): a short definition of one term."""
-    stubs = index.memo.get("_stubs")
-    if stubs is None:  # asked for some 30 pages per question: worked out once per index
-        stubs = index.memo["_stubs"] = [d.path.replace("\\", "/").startswith(GLOSSARY_FOLDER) for d in index.docs]
-    return stubs[doc_index]
+    return _page_facts(index)[doc_index][1]
 
 
 def _names_term(title: frozenset[str], query: set[str]) -> bool:
@@ -681,12 +695,15 @@ def _names_term(title: frozenset[str], query: set[str]) -> bool:
     return bool((title & query) - _DOMAIN or (title and title <= _DOMAIN and title <= query))
 
 
-def _title_set(index: SearchIndex, doc_index: int) -> frozenset[str]:
-    """An article's title terms as a set, kept with the index (re-ranking asks for some 30 per question)."""
-    sets = index.memo.get("_title_sets")
-    if sets is None:
-        sets = index.memo["_title_sets"] = [frozenset(d.title_terms) for d in index.docs]
-    return sets[doc_index]
+def _page_facts(index: SearchIndex) -> list[tuple[frozenset[str], bool, str]]:
+    """(title terms as a set, whether a glossary entry, kind) of every page, worked out once per index:
+    re-ranking asks for some 30 pages per question."""
+    facts = index.memo.get("_page_facts")
+    if facts is None:
+        facts = index.memo["_page_facts"] = [
+            (frozenset(d.title_terms), d.path.replace("\\", "/").startswith(GLOSSARY_FOLDER), d.kind)
+            for d in index.docs]
+    return facts
 
 
 def _weight(index: SearchIndex, term: str, settings: SearchSettings = DEFAULT_SEARCH) -> float:
