@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .chunking import SECTION_SEPARATOR
 from .index import SearchIndex
@@ -38,8 +38,15 @@ class Hit:
     doc_id: str = ""
     chapter: str = ""
     kubernetes: str = ""  # version the article was checked against ("1.34"), "" when not stamped
-    surfaces: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # the passage's analysis
+    read_surfaces: Callable[[], dict[str, str]] = field(default=dict, repr=False, compare=False)
     terms: tuple[str, ...] = field(default=(), repr=False, compare=False)  # the question's terms
+
+    @functools.cached_property
+    def surfaces(self) -> dict[str, str]:
+        """The passage's analysis (surface -> term), read from the index when first asked for: JSON
+        output never needs the other hits' (decoding a passage's word table was a twentieth of a
+        docs question's time)."""
+        return self.read_surfaces()
 
     @functools.cached_property
     def matches(self) -> tuple[tuple[str, str], ...]:
@@ -738,5 +745,6 @@ def make_hits(index: SearchIndex, picks: list[tuple[int, float]], terms: list[st
     for rank, (pid, score) in enumerate(picks, 1):
         p = index.passage(pid)
         hits.append(Hit(rank, score, p.title, p.section, p.source, p.path, p.text, p.doc_id, p.chapter,
-                        index.docs[int(index.passage_doc[pid])].kubernetes, index.surfaces(pid), tuple(terms)))
+                        index.docs[int(index.passage_doc[pid])].kubernetes, functools.partial(index.surfaces, pid),
+                        tuple(terms)))
     return hits

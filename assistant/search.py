@@ -667,7 +667,8 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     if settings.own_heading_boost:
         if total is None:
             total = sum(weights.values())
-        match = sum(w for t, w in weights.items() if t in own) / total if total and own else 0.0
+        match = sum(w for t, w in weights.items() if t in own) / total \
+            if total and own and not own.isdisjoint(weights) else 0.0
         boost *= 1.0 + settings.own_heading_boost * match  # (heading_match, inline: some 20 passages a question)
     # A defining passage is preferred when it defines what was asked (its own heading shares a word
     # with the question), or is the article's lead: "サイドカーとは？" does not answer "Podとは？", and
