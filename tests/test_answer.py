@@ -128,6 +128,10 @@ def _summary(answer) -> str:
     ("Running以外のPodだけを一覧に出したい", "status.phase!=running"),
     # a command written over several lines is quoted whole
     ("既存のDeploymentのrequestsとlimitsをコマンド一発で変えたい", "--limits=cpu=500m"),
+    # the table row labelled with the detail asked for, even in place of a long opening
+    ("HorizontalPodAutoscalerをkubectl getするときの短い名前", "hpa"),
+    # for a problem, what to do after the error shown in a code block (「この場合は requests を見直すか…」)
+    ("Podが「0/3 nodes are available: 3 Insufficient cpu」でPendingのまま", "requestsを見直す"),
 ])
 def test_the_summary_states_the_fact_the_question_asks_for(guide, question, fact):
     answer = guide.ask(question)
