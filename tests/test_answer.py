@@ -229,6 +229,13 @@ def test_a_topic_the_guide_only_mentions_is_not_answered_as_covered(guide):
     assert data["coverage"] == "mention" and data["answered"] is False and data["hits"]
 
 
+def test_a_name_of_several_words_written_with_spaces_is_covered_where_the_section_explains_it(guide):
+    # The analysis joins 「Pod Security Standards」 into one word; the section says it three times with spaces.
+    answer = guide.ask("Pod Security Standardsにはどんなレベルがありますか？")
+    assert answer.coverage == "full" and answer.hits[0].doc_id == "pod-security"
+    assert "restricted" in (answer.hits[0].text).lower()
+
+
 def test_a_tool_the_guide_never_names_is_not_covered_at_all(guide):
     answer = guide.ask("Helmでアプリをインストールする方法")
     assert answer.coverage in ("none", "mention") and not answer.answered
