@@ -189,6 +189,8 @@ _CONNECTIVE = re.compile(r"^(?:また|ただし|なお|さらに|加えて|同�
 _CONNECTIVE_STARTS = frozenset("まただなさ加同")
 # A sentence that goes on from the one before with what to do or what follows (「その場合は…」「そこで…」).
 _GOES_ON = re.compile(r"^(?:その場合|この場合|そのとき|その際|そこで|そのため|このため|これにより|そうすれば|そうすると)")
+# The opening words of what to do in a case just described (「この場合は、」), dropped when quoted alone.
+_REMEDY_OPENING = re.compile(r"^(?:その場合|この場合|そのとき|その際)(?:は|には)?[、,]?\s*")
 # A question that describes a problem (「EXTERNAL-IP が払い出されない」「Pending のまま」「消えた」).
 _PROBLEM = re.compile(r"ない|なかった|できず|消え|まま|エラー|失敗|落ち|止ま|繰り返|ループ|遅い|困っ|出る|出た|ダメ|だめ|まずい")
 _COMMAND = re.compile(r"(?:^|\s|\()(?:kubectl|kubeadm|eksctl|gcloud|az|helm|minikube|kind|alias|source|complete)\s+\S"
@@ -257,6 +259,10 @@ class AnswerSettings:
     remedy_bonus: float = 0.3
     """Added to a sentence pair that says what to do (「…。その場合は…」) when the question describes a
     problem (development set 0.645 → 0.650; 0.6 and 1.0 the same)."""
+    label_bonus: float = 0.5
+    """Added to a table row or list item whose label (its first cell, or the words before its colon) names
+    a detail word of the question (「periodSeconds（10）: チェックする間隔（秒）」 for 「periodSeconds の既定値は？」);
+    such a line is quoted even when the opening already said the word in passing."""
     pair_chars: int = 200
     """A sentence leaning on the one before it (「その場合は MetalLB を…」) is quoted together with that
     sentence, when both come from one paragraph and together are at most this long (0 → 0.846)."""
@@ -437,6 +443,9 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     # A how-to answered by a procedure: its first step's command is where to start (「1. `kubectl logs …`」).
     first_steps = {i for i, raw in enumerate(first.text.split("\n")) if _FIRST_STEP.match(raw)}
     steps: set[str] = set()
+    raw_lines = first.text.split("\n")
+    detail_surfaces = [surface for surface, term in first.matches if term in detail]
+    labelled: set[str] = set()  # rows and items whose label names a detail word
     leaning: dict[str, str] = {}  # a sentence that leans on the one before it, quoted with it: pair -> the one before
     for position, (sentence, line) in enumerate(units):
         if _pointer(sentence, titles):
@@ -448,11 +457,16 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         elif not alone:
             before = units[position - 1] if position else None
             text = f"{before[0]}{sentence}" if before else ""
-            if not (before and before[1] == line and leans(sentence) and quotable(before[0], settings)
-                    and not _pointer(before[0], titles) and len(text) <= settings.pair_chars):
+            if before and before[1] == line and leans(sentence) and quotable(before[0], settings) \
+                    and not _pointer(before[0], titles) and len(text) <= settings.pair_chars:
+                leaning[text] = before[0]
+                sentence = text
+            elif problem and (cut := _REMEDY_OPENING.match(sentence)) and quotable(sentence[cut.end():], settings):
+                # 「この場合は requests を見直すか…」 after a code block: for a problem, what to do stands alone
+                sentence = sentence[cut.end():]
+                remedies.add(sentence)
+            else:
                 continue
-            leaning[text] = before[0]
-            sentence = text
         found = frozenset(term for surface, term in asked if surface in sentence)
         value = sum(weight[t] for t in found) / total
         if literal:
@@ -472,12 +486,16 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             value += settings.definition_bonus
         if any(span in sentence for span in bold):
             value += settings.emphasis_bonus
-        remedy = problem and sentence in leaning and bool(_GOES_ON.match(sentence[len(leaning[sentence]):]))
+        remedy = problem and (sentence in remedies
+                              or (sentence in leaning and bool(_GOES_ON.match(sentence[len(leaning[sentence]):]))))
         if remedy:  # a problem is answered by what to do about it: 「…pending のままになります。その場合は…」
             value += settings.remedy_bonus
             remedies.add(sentence)
         if task and line in first_steps and _COMMAND.search(sentence):
             steps.add(sentence)
+        if detail_surfaces and settings.label_bonus and _labelled(sentence, raw_lines[line], detail_surfaces):
+            value += settings.label_bonus
+            labelled.add(sentence)
         if found or position < len(settings.opening_bonus) or sentence in steps:
             scored.append((value, position, sentence, found))
     if not scored:  # the first passage's opening is code or a table: its article's other shown passages
@@ -509,7 +527,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             break
         if item in chosen or item[0] < best * settings.keep_ratio:
             continue
-        adds_words = bool(item[3] - covered) or any(span in item[2] for span in bold)
+        adds_words = bool(item[3] - covered) or any(span in item[2] for span in bold) or item[2] in labelled
         adds_command = task and (not has_command or item[2] in steps) and bool(_COMMAND.search(item[2]))
         before = leaning.get(item[2])
         others = [c[2] for c in chosen if c[2] != before]
@@ -534,13 +552,30 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         if not command or not (not has_command or (not relevant and any(s in command for s in surfaces))) \
                 or _repeats(command, [c[2] for c in chosen]):
             command = ""
+    # An opening that says none of the detail asked for may give way to the row that labels it.
+    opening_stays = not (detail and any(c[2] in labelled for c in chosen)
+                         and not min(chosen, key=lambda c: c[1])[3] & detail)
     chosen = _within(chosen, settings.max_chars - len(command), weight,
-                     settings.lines - 1 if command else settings.lines)
+                     settings.lines - 1 if command else settings.lines, opening_stays)
     chosen.sort(key=lambda s: s[1])
     lines = [SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen]
     if command:
         lines.append(SummaryLine(command, first.rank))
     return tuple(lines)
+
+
+_LABEL_END = re.compile(r"[:：]")
+
+
+def _labelled(unit: str, raw: str, surfaces: list[str]) -> bool:
+    """A table row or list item (``raw`` is its Markdown line) whose label holds one of the surfaces."""
+    start = raw.lstrip()[:1]
+    if not (start == "|" or _ITEM_MARK.match(raw)):
+        return False
+    cut = _LABEL_END.search(unit)
+    label = unit[:cut.start()] if cut and cut.start() <= 40 else ""
+    low = label.lower()
+    return any(s.lower() in low for s in surfaces)
 
 
 def _trigrams(text: str) -> frozenset[str]:
@@ -553,16 +588,18 @@ def _trigrams(text: str) -> frozenset[str]:
                      if word[i] and word[i + 1] and word[i + 2] and not (kana[i] and kana[i + 1] and kana[i + 2]))
 
 
-def _within(chosen: list, max_chars: int, weight: dict[str, float], max_lines: int) -> list:
+def _within(chosen: list, max_chars: int, weight: dict[str, float], max_lines: int,
+            opening_stays: bool = True) -> list:
     """The chosen sentences without the least useful ones until they fit ``max_chars`` and ``max_lines``
     (the 要点 and the first link must fit an 80x24 screen): first the one whose question words the
-    others hold least (by IDF), then the lowest scored; the section's opening sentence always stays."""
+    others hold least (by IDF), then the lowest scored; the section's opening sentence stays unless
+    ``opening_stays`` is False."""
     chosen = list(chosen)
     while len(chosen) > 1 and (sum(len(item[2]) for item in chosen) > max_chars or len(chosen) > max(1, max_lines)):
         def own(item) -> float:
             others = set().union(*(c[3] for c in chosen if c is not item))
             return sum(weight[t] for t in item[3] - others)
-        droppable = [item for item in chosen if item[1] != min(c[1] for c in chosen)]
+        droppable = [item for item in chosen if not opening_stays or item[1] != min(c[1] for c in chosen)]
         chosen.remove(min(droppable, key=lambda item: (own(item), item[0], -item[1])))
     return chosen
 

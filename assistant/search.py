@@ -427,7 +427,18 @@ def _count(text: str, surfaces: dict[str, str], term: str) -> int:
     low = text.lower()
     if len(low) != len(text):  # a letter whose lower case is longer: let the pattern engine fold cases
         return sum(len(re.findall(re.escape(s), text, re.IGNORECASE)) for s, t in surfaces.items() if t == term)
-    return sum(low.count(s.lower()) for s, t in surfaces.items() if t == term and s)
+    total, compact = 0, ""
+    for surface, found_term in surfaces.items():
+        if found_term != term or not surface:
+            continue
+        key = surface.lower()
+        found = low.count(key)
+        if not found and surface.isascii() and " " not in surface and len(surface) >= 6:
+            # a name of several words, joined by the analysis: 「Pod Security Standards」 is podsecuritystandards
+            compact = compact or re.sub(r"\s", "", low)
+            found = compact.count(key)
+        total += found
+    return total
 
 
 def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], confidence: float,

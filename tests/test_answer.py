@@ -128,6 +128,10 @@ def _summary(answer) -> str:
     ("Running以外のPodだけを一覧に出したい", "status.phase!=running"),
     # a command written over several lines is quoted whole
     ("既存のDeploymentのrequestsとlimitsをコマンド一発で変えたい", "--limits=cpu=500m"),
+    # the table row labelled with the detail asked for, even in place of a long opening
+    ("HorizontalPodAutoscalerをkubectl getするときの短い名前", "hpa"),
+    # for a problem, what to do after the error shown in a code block (「この場合は requests を見直すか…」)
+    ("Podが「0/3 nodes are available: 3 Insufficient cpu」でPendingのまま", "requestsを見直す"),
 ])
 def test_the_summary_states_the_fact_the_question_asks_for(guide, question, fact):
     answer = guide.ask(question)
@@ -223,6 +227,13 @@ def test_a_topic_the_guide_only_mentions_is_not_answered_as_covered(guide):
     assert answer.summary == ()
     data = answer.to_json()
     assert data["coverage"] == "mention" and data["answered"] is False and data["hits"]
+
+
+def test_a_name_of_several_words_written_with_spaces_is_covered_where_the_section_explains_it(guide):
+    # The analysis joins 「Pod Security Standards」 into one word; the section says it three times with spaces.
+    answer = guide.ask("Pod Security Standardsにはどんなレベルがありますか？")
+    assert answer.coverage == "full" and answer.hits[0].doc_id == "pod-security"
+    assert "restricted" in (answer.hits[0].text).lower()
 
 
 def test_a_tool_the_guide_never_names_is_not_covered_at_all(guide):
