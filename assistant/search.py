@@ -518,7 +518,8 @@ _LABEL = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\*\*([^*\n]+)\*\*\s*[:：]", re.M)
 def _labels(index: SearchIndex, pid: int, term: str) -> bool:
     """The passage has a list item whose bold label is the term (a definition list)."""
     surfaces = {s.lower() for s, t in index.surfaces(pid).items() if t == term} | {term}
-    return any(m.group(1).strip().lower() in surfaces for m in _LABEL.finditer(index.passage(pid).text))
+    return any(m.group(1).strip().lower() in surfaces or re.sub(r"\s", "", m.group(1).lower()) in surfaces
+               for m in _LABEL.finditer(index.passage(pid).text))  # (「**Pod Security Standards**：」)
 
 
 _CODE_SPANS = re.compile(r"```.*?```|`[^`\n]+`", re.S)
