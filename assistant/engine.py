@@ -147,6 +147,7 @@ class Assistant:
         spelled = 0  # English typos tried (each asks Sudachi about a few hundred spellings)
         latin: set[str] = set()
         text = terminal_text(question[:MAX_QUESTION_CHARS])  # escape sequences are no words of a question
+        text = self._katakana_loanwords(text)
         english = _ENGLISH_SENTENCE.search(text) is not None
         for token in question_tokens(self._english_words(self.analyzer.tokens(text, parts=True)), text):
             term = token.term
@@ -182,6 +183,35 @@ class Assistant:
         if corrected_any:  # a corrected word may complete a synonym (persistant volume → persistentvolume)
             out = [t.term for t in apply_synonyms([Token(t, t) for t in out], self.analyzer.synonyms)]
         return out, unknown_name, frozenset(latin)
+
+    def _katakana_loanwords(self, text: str) -> str:
+        """The question with loanwords typed in hiragana (せきゅりてぃこんてきすと, ろーるあうと) written in
+        katakana, where the katakana spelling analyzes to at most two words the guide knows. Only a run
+        of four or more hiragana holding a long-vowel mark or a small vowel (ー, ぃ…), which Japanese
+        words rarely have, is tried; Sudachi would cut it into unrelated words."""
+        if not _LOANWORD_MARK.search(text):
+            return text
+        vocab = self.index.postings.vocab
+
+        def known(word: str) -> bool:
+            terms = self.analyzer.terms(word)
+            return 0 < len(terms) <= 2 and all(t in vocab for t in terms)
+
+        def rewrite(match: re.Match[str]) -> str:
+            run, out, i = match.group(0), [], 0
+            while i < len(run):
+                for j in range(len(run), i + 3, -1):  # the longest known piece from here
+                    piece = run[i:j]
+                    if _LOANWORD_MARK.search(piece) and known(katakana := piece.translate(_TO_KATAKANA)):
+                        out.append(katakana)
+                        i = j
+                        break
+                else:
+                    out.append(run[i])
+                    i += 1
+            return "".join(out)
+
+        return _HIRAGANA_RUN.sub(lambda m: rewrite(m) if _LOANWORD_MARK.search(m.group(0)) else m.group(0), text)
 
     def _english_typo(self, term: str) -> str | None:
         """The one known word that an English word one edit away stands for, or None: the guide's
@@ -377,6 +407,11 @@ def _without_domain(terms: list[str], vocab, generic: frozenset[str]) -> list[st
 
 
 MAX_SPELLED = 3  # unknown English words per question tried as typos: a question of many names stays quick
+
+
+_HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]{4,}")
+_LOANWORD_MARK = re.compile(r"[ーぁぃぅぇぉゔ]")
+_TO_KATAKANA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}
 
 
 def _one_edit(word: str) -> set[str]:

@@ -193,11 +193,21 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("マネージドkubernetesのメリット", "onprem-or-cloud", "コントロールプレーン"),
     # a rare name the passage writes as code is documented there, not merely mentioned
     ("capabilitiesを全部dropする書き方", "pod-security", "drop"),
+    # a loanword typed in hiragana is read in katakana (セキュリティコンテキスト, ロールアウト)
+    ("せきゅりてぃこんてきすとって何", "pod-security", "securitycontext"),
+    ("deploymentのろーるあうとが終わるまで進み具合を見ていたい", "deployment", "kubectlrolloutstatus"),
 ])
 def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_id, fact):
     answer = guide.ask(question)
     assert answer.answered and answer.hits[0].doc_id == doc_id
     assert fact in _summary(answer)
+
+
+def test_words_that_frame_a_question_do_not_pick_its_article(guide):
+    # 今 is no topic: it matched the heading 「今使っているNamespaceを切り替えるには？」
+    assert guide.ask("今どのPodがどれくらいCPUを使ってるか知りたい").hits[0].doc_id == "cpu-resources"
+    # ordinary hiragana (ちょっと, って) is left alone; only a loanword's marks (ー, ぃ) make katakana
+    assert guide.ask("ちょっとぽーとふぉわーどって何").hits[0].doc_id == "exec"
 
 
 @pytest.mark.parametrize("question, doc_id, section, fact", [
