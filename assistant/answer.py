@@ -185,8 +185,8 @@ _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|�
                         r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際(?:には|に|、)|ほかに|他に|前者|後者|上記|以下|下記)")
 # A connective that adds a statement without pointing back: the sentence after it stands alone
 # (「ただし Fargate では DaemonSet が使えません。」), so it may be quoted without the word.
-_CONNECTIVE = re.compile(r"^(?:また|ただし|なお|さらに|加えて|同様に)[、,]?\s*")
-_CONNECTIVE_STARTS = frozenset("まただなさ加同")
+_CONNECTIVE = re.compile(r"^(?:また|ただし|なお|さらに|加えて|同様に|次に)[、,]?\s*")
+_CONNECTIVE_STARTS = frozenset("まただなさ加同次")
 # A sentence that goes on from the one before with what to do or what follows (「その場合は…」「そこで…」).
 _GOES_ON = re.compile(r"^(?:その場合|この場合|そのとき|その際|そこで|そのため|このため|これにより|そうすれば|そうすると)")
 # The opening words of what to do in a case just described (「この場合は、」), dropped when quoted alone.
@@ -316,10 +316,25 @@ def sentence_lines(markdown: str) -> list[tuple[str, int]]:
         plain = _MARKUP.sub("", stripped) if marked else stripped
         if "](" in plain:
             plain = _LINK.sub(r"\1", plain)
-        for sentence in _SENTENCE_END.split(plain):
+        for sentence in _split_sentences(plain):
             sentence = sentence.strip()
             if 8 <= len(sentence) <= 220:
                 out.append((sentence, i))
+    return out
+
+
+def _split_sentences(text: str) -> list[str]:
+    """A paragraph's sentences; a 。 inside parentheses (「（Pod 間ネットワーク。この例では Flannel）」)
+    ends no sentence."""
+    pieces = _SENTENCE_END.split(text)
+    if len(pieces) < 2 or ("（" not in text and "(" not in text):
+        return pieces
+    out: list[str] = []
+    for piece in pieces:
+        if out and (out[-1].count("（") > out[-1].count("）") or out[-1].count("(") > out[-1].count(")")):
+            out[-1] += piece
+        else:
+            out.append(piece)
     return out
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.answer import Conversation, command_line, highlight_markdown, matching_words
+from assistant.answer import Conversation, command_line, highlight_markdown, matching_words, sentences
 
 
 def test_what_is_question_gets_the_defining_passage(guide):
@@ -132,6 +132,8 @@ def _summary(answer) -> str:
     ("HorizontalPodAutoscalerをkubectl getするときの短い名前", "hpa"),
     # for a problem, what to do after the error shown in a code block (「この場合は requests を見直すか…」)
     ("Podが「0/3 nodes are available: 3 Insufficient cpu」でPendingのまま", "requestsを見直す"),
+    # a 。 inside parentheses ends no sentence, and a step opening with 次に stands alone without it
+    ("kubeadm initしたあと、ワーカーをクラスタに参加させるコマンドは？", "kubeadmjoin"),
 ])
 def test_the_summary_states_the_fact_the_question_asks_for(guide, question, fact):
     answer = guide.ask(question)
@@ -293,6 +295,11 @@ def test_a_list_item_or_table_row_that_states_the_fact_is_quoted_as_one_line(gui
     answer = guide.ask("同じPod内のコンテナ同士はlocalhostで通信できますか？")
     assert "localhost" in _summary(answer)
     assert not any("次の" in line.text for line in answer.summary), answer.summary
+
+
+def test_a_full_stop_inside_parentheses_ends_no_sentence():
+    text = "次に CNI プラグイン（Pod 間ネットワーク。この例では Flannel）を導入します。これで準備ができました。"
+    assert sentences(text) == ["次に CNI プラグイン（Pod 間ネットワーク。この例では Flannel）を導入します。", "これで準備ができました。"]
 
 
 def test_table_rows_read_as_one_line_without_the_header():
