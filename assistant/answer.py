@@ -263,6 +263,9 @@ class AnswerSettings:
     """Added to a table row or list item whose label (its first cell, or the words before its colon) names
     a detail word of the question (「periodSeconds（10）: チェックする間隔（秒）」 for 「periodSeconds の既定値は？」);
     such a line is quoted even when the opening already said the word in passing."""
+    label_chars: int = 110
+    """A labelled item (``label_bonus``) is quoted whole, all its sentences, when at most this long; a
+    longer one only by its first sentence, leaving room for the opening and the other items."""
     pair_chars: int = 200
     """A sentence leaning on the one before it (「その場合は MetalLB を…」) is quoted together with that
     sentence, when both come from one paragraph and together are at most this long (0 → 0.846)."""
@@ -461,6 +464,8 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     raw_lines = first.text.split("\n")
     detail_surfaces = [surface for surface, term in first.matches if term in detail]
     labelled: set[str] = set()  # rows and items whose label names a detail word
+    label_lines = {at for unit, at in units if detail_surfaces and settings.label_bonus > 0
+                   and _labelled(unit, raw_lines[at], detail_surfaces)}
     leaning: dict[str, str] = {}  # a sentence that leans on the one before it, quoted with it: pair -> the one before
     for position, (sentence, line) in enumerate(units):
         if _pointer(sentence, titles):
@@ -482,6 +487,13 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
                 remedies.add(sentence)
             else:
                 continue
+        is_label = line in label_lines and _labelled(sentence, raw_lines[line], detail_surfaces)
+        # The one item asked about is quoted whole (「ImagePullBackOff / ErrImagePull: …できません。…を確認
+        # します。」); items compared (Retain and Delete) by their first sentences, side by side.
+        if is_label and not task and len(label_lines) == 1:
+            whole = sentence + "".join(u for u, at in units[position + 1:] if at == line)
+            if len(whole) <= settings.label_chars:
+                sentence = whole
         found = frozenset(term for surface, term in asked if surface in sentence)
         value = sum(weight[t] for t in found) / total
         if literal:
@@ -508,7 +520,7 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             remedies.add(sentence)
         if task and line in first_steps and _COMMAND.search(sentence):
             steps.add(sentence)
-        if detail_surfaces and settings.label_bonus and _labelled(sentence, raw_lines[line], detail_surfaces):
+        if is_label:
             value += settings.label_bonus
             labelled.add(sentence)
         if found or position < len(settings.opening_bonus) or sentence in steps:

@@ -486,12 +486,14 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
     if not docs:
         return NONE, 0.0, (), ()
     features, subject = about_features(index, terms, docs, confidence, unknown_name, query, latin, settings)
-    focused = features[6] >= settings.min_focus
+    # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」).
+    explained = subject is not None and _labels(index, docs[0].best_passage, subject)
+    focused = features[6] >= settings.min_focus or explained
     rare = subject is not None and len(index.postings.term_postings(subject)[0]) <= settings.mention_max_passages
     passing = rare and features[1] == 0 and features[7] == 0 and features[2] <= 1 / 3 \
         and features[4] < settings.answering_heading \
         and not (features[2] > 0 and _rest_answered(index, terms, subject, docs, settings)) \
-        and not _in_code(index, docs[0].best_passage, subject)
+        and not _in_code(index, docs[0].best_passage, subject) and not explained
     about = 0.0 if passing or unknown_name or not focused else 1.0
     if confidence >= settings.answer_threshold and about:
         return FULL, about, features, ()
@@ -512,14 +514,16 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
     return MENTION, about, features, mentions
 
 
-_LABEL = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\*\*([^*\n]+)\*\*\s*[:：]", re.M)
+_LABEL = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+(?:\*\*([^*\n]+)\*\*|(`[^`\n]+`(?:\s*/\s*`[^`\n]+`)*))\s*[:：]", re.M)
 
 
 def _labels(index: SearchIndex, pid: int, term: str) -> bool:
-    """The passage has a list item whose bold label is the term (a definition list)."""
+    """The passage has a list item labelled with the term, in bold or as code (a definition list)."""
     surfaces = {s.lower() for s, t in index.surfaces(pid).items() if t == term} | {term}
-    return any(m.group(1).strip().lower() in surfaces or re.sub(r"\s", "", m.group(1).lower()) in surfaces
-               for m in _LABEL.finditer(index.passage(pid).text))  # (「**Pod Security Standards**：」)
+    labels = [label.strip(" `").lower() for m in _LABEL.finditer(index.passage(pid).text)
+              for label in ([m.group(1)] if m.group(1) else m.group(2).split("/"))]  # (「`A` / `B`:」 names both)
+    return any(label in surfaces or re.sub(r"\s", "", label) in surfaces  # (「**Pod Security Standards**：」)
+               for label in labels)
 
 
 _CODE_SPANS = re.compile(r"```.*?```|`[^`\n]+`", re.S)

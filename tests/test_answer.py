@@ -248,6 +248,14 @@ def test_a_name_of_several_words_written_with_spaces_is_covered_where_the_sectio
     assert "restricted" in (answer.hits[0].text).lower()
 
 
+@pytest.mark.parametrize("question", ["ImagePullBackOffってなに", "ErrImagePullとは"])
+def test_a_word_explained_in_a_labelled_list_item_is_answered_with_the_whole_item(guide, question):
+    # 「- `ImagePullBackOff` / `ErrImagePull`: イメージを取得できません。…（imagePullSecrets）を確認します。」
+    answer = guide.ask(question)
+    assert answer.coverage == "full" and answer.hits[0].doc_id == "pod"
+    assert "imagepullsecrets" in _summary(answer)
+
+
 def test_a_tool_the_guide_never_names_is_not_covered_at_all(guide):
     answer = guide.ask("Helmでアプリをインストールする方法")
     assert answer.coverage in ("none", "mention") and not answer.answered
