@@ -134,6 +134,8 @@ def _summary(answer) -> str:
     ("Podが「0/3 nodes are available: 3 Insufficient cpu」でPendingのまま", "requestsを見直す"),
     # a 。 inside parentheses ends no sentence, and a step opening with 次に stands alone without it
     ("kubeadm initしたあと、ワーカーをクラスタに参加させるコマンドは？", "kubeadmjoin"),
+    # デフォルト is the guide's 既定値: the timing table, not the manifest example
+    ("periodSecondsのデフォルトって何秒？", "periodseconds（10）"),
 ])
 def test_the_summary_states_the_fact_the_question_asks_for(guide, question, fact):
     answer = guide.ask(question)
