@@ -197,6 +197,8 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("マネージドkubernetesのメリット", "onprem-or-cloud", "コントロールプレーン"),
     # a rare name the passage writes as code is documented there, not merely mentioned
     ("capabilitiesを全部dropする書き方", "pod-security", "drop"),
+    # learner English verbs for the guide's words (replaced → 置き換える, pick → 選ぶ)
+    ("what replaced PodSecurityPolicy", "pod-security", "podsecurityadmission"),
     # a loanword typed in hiragana is read in katakana (セキュリティコンテキスト, ロールアウト)
     ("せきゅりてぃこんてきすとって何", "pod-security", "securitycontext"),
     ("deploymentのろーるあうとが終わるまで進み具合を見ていたい", "deployment", "kubectlrolloutstatus"),
