@@ -152,7 +152,8 @@ class Assistant:
         for token in question_tokens(self._english_words(self.analyzer.tokens(text, parts=True)), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]
-            if _latin_name(token.surface) and term.isascii():  # (restart → リスタート: an English word, no name)
+            if term.isascii() and (_latin_name(token.surface) or (len(term) >= 3 and term.isalpha())):
+                # (restart → リスタート: an English word, no name; ネットワークポリシー → networkpolicy: a name)
                 latin.add(term)
             if term in vocab:
                 out.append(term)
@@ -178,7 +179,7 @@ class Assistant:
                 unknown_name = True
             out.append(corrected or term)
             corrected_any = corrected_any or corrected is not None
-            if corrected and _latin_name(token.surface) and corrected.isascii():
+            if corrected and corrected.isascii() and (_latin_name(token.surface) or (len(corrected) >= 3 and corrected.isalpha())):
                 latin.add(corrected)
         if corrected_any:  # a corrected word may complete a synonym (persistant volume → persistentvolume)
             out = [t.term for t in apply_synonyms([Token(t, t) for t in out], self.analyzer.synonyms)]

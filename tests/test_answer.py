@@ -260,6 +260,13 @@ def test_a_word_explained_in_a_labelled_list_item_is_answered_with_the_whole_ite
     assert "imagepullsecrets" in _summary(answer)
 
 
+@pytest.mark.parametrize("question", ["NetworkPolicyで通信を制限したい", "ネットワークポリシーで通信を制限したい",
+                                      "ネットワークポリシィで通信を制限したい"])
+def test_a_name_the_guide_only_mentions_is_a_mention_however_it_is_written(guide, question):
+    # katakana and a katakana typo name the same resource as the Latin spelling does
+    assert guide.ask(question).coverage == "mention"
+
+
 def test_a_tool_the_guide_never_names_is_not_covered_at_all(guide):
     answer = guide.ask("Helmでアプリをインストールする方法")
     assert answer.coverage in ("none", "mention") and not answer.answered
