@@ -152,8 +152,10 @@ class Assistant:
         for token in question_tokens(self._english_words(self.analyzer.tokens(text, parts=True)), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]
-            if term.isascii() and (_latin_name(token.surface) or (len(term) >= 3 and term.isalpha())):
-                # (restart → リスタート: an English word, no name; ネットワークポリシー → networkpolicy: a name)
+            if (term.isascii() and (_latin_name(token.surface) or (len(term) >= 3 and term.isalpha()))) \
+                    or (not english and _latin_name(token.surface) and _capitalized(text, token.surface)):
+                # (restart → リスタート: an English word, no name; ネットワークポリシー → networkpolicy and
+                # 「Operatorってなに」 → オペレーター: names)
                 latin.add(term)
             if term in vocab:
                 out.append(term)
@@ -425,6 +427,12 @@ def _one_edit(word: str) -> set[str]:
     out |= {a + c + b for a, b in cuts for c in letters}
     out.discard(word)
     return out
+
+
+def _capitalized(text: str, surface: str) -> bool:
+    """The question writes this (lower-cased) word with a capital first letter: 「Operatorってなに」."""
+    at = text.lower().find(surface.lower())
+    return at >= 0 and text[at].isupper()
 
 
 def _latin_name(surface: str) -> bool:

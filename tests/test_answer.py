@@ -267,6 +267,11 @@ def test_a_name_the_guide_only_mentions_is_a_mention_however_it_is_written(guide
     assert guide.ask(question).coverage == "mention"
 
 
+def test_a_capitalized_name_that_sudachi_reads_in_katakana_is_still_a_name(guide):
+    # 「Operator」 is analyzed as オペレーター, like an English word; written with a capital, it names a topic
+    assert guide.ask("Operatorパターンってなに？CRDと何が違うの").coverage != "full"
+
+
 def test_a_tool_the_guide_never_names_is_not_covered_at_all(guide):
     answer = guide.ask("Helmでアプリをインストールする方法")
     assert answer.coverage in ("none", "mention") and not answer.answered
