@@ -177,7 +177,7 @@ class Assistant:
             # In a question written in English, a lower-case unknown word is English ("difference"), not a name.
             written_as_name = not english or any(c.isupper() for c in token.surface)
             if corrected is None and _latin_name(token.surface) and written_as_name \
-                    and not is_near_known(self.index, term):
+                    and token.surface.lower() not in APPLICATION_STACK and not is_near_known(self.index, term):
                 unknown_name = True
             out.append(corrected or term)
             corrected_any = corrected_any or corrected is not None
@@ -427,6 +427,15 @@ def _one_edit(word: str) -> set[str]:
     out |= {a + c + b for a, b in cuts for c in letters}
     out.discard(word)
     return out
+
+
+# What a learner's own application is built with (「MySQLをPodで動かしてたら…」): context of a Kubernetes
+# question, never its topic, so the guide not naming it does not make the question one it does not cover.
+APPLICATION_STACK = frozenset({
+    "mysql", "postgresql", "postgres", "mariadb", "mongodb", "redis", "memcached", "elasticsearch",
+    "java", "python", "ruby", "php", "golang", "nodejs", "node.js", "spring", "rails", "django", "flask",
+    "laravel", "express", "nextjs", "next.js", "react", "wordpress", "tomcat", "apache",
+})
 
 
 def _capitalized(text: str, surface: str) -> bool:

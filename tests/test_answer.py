@@ -223,6 +223,9 @@ def test_words_that_frame_a_question_do_not_pick_its_article(guide):
      "deployment", "maxUnavailable", "maxunavailable"),
     ("アプリのコンテナの横で、ログを集めるコンテナも一緒に動かしたい", "pod-vs-container", "サイドカー", "サイドカー"),
     ("Podが再起動を繰り返してて、落ちる前のログが見たい", "logs", "再起動する前", "--previous"),
+    # a long question's chatter (みなさん, 〜しておきたい) is no topic the guide must hold
+    ("本番でPodが再起動すると前のログが消えてしまって障害調査ができません。何ヶ月か保存しておきたいのですが、"
+     "みなさんどうやってログを集めていますか？", "logs", "長期保存", "fluentbit"),
 ])
 def test_colloquial_wishes_reach_the_section_that_solves_them(guide, question, doc_id, section, fact):
     answer = guide.ask(question)
@@ -270,6 +273,13 @@ def test_a_name_the_guide_only_mentions_is_a_mention_however_it_is_written(guide
 def test_a_capitalized_name_that_sudachi_reads_in_katakana_is_still_a_name(guide):
     # 「Operator」 is analyzed as オペレーター, like an English word; written with a capital, it names a topic
     assert guide.ask("Operatorパターンってなに？CRDと何が違うの").coverage != "full"
+
+
+def test_the_learners_own_application_stack_is_context_not_an_unknown_topic(guide):
+    # MySQL is not in the guide, but the question is about keeping a Pod's data
+    answer = guide.ask("MySQLをPodで動かしてたんですが、Podを作り直したらデータが全部消えてました。。"
+                       "ちゃんと残しておくにはどうするのが普通なんでしょうか？")
+    assert answer.coverage == "full" and "persistent-volume" in [h.doc_id for h in answer.hits]
 
 
 def test_a_tool_the_guide_never_names_is_not_covered_at_all(guide):
