@@ -199,6 +199,7 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("capabilitiesを全部dropする書き方", "pod-security", "drop"),
     # learner English verbs for the guide's words (replaced → 置き換える, pick → 選ぶ)
     ("what replaced PodSecurityPolicy", "pod-security", "podsecurityadmission"),
+    ("Which one is cheapest for a small test cluster, EKS, GKE or AKS?", "managed-services", "無料"),
     # a loanword typed in hiragana is read in katakana (セキュリティコンテキスト, ロールアウト)
     ("せきゅりてぃこんてきすとって何", "pod-security", "securitycontext"),
     ("deploymentのろーるあうとが終わるまで進み具合を見ていたい", "deployment", "kubectlrolloutstatus"),
