@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .analyzer import (ENGLISH_FUNCTION_WORDS, Analyzer, Synonyms, Token, apply_synonyms, load_concepts, load_synonyms, question_tokens,
+from .analyzer import (APPLICATION_STACK, ENGLISH_FUNCTION_WORDS, Analyzer, Synonyms, Token, apply_synonyms, load_concepts, load_synonyms, question_tokens,
                        synonym_digest)
 from .answer import (DEFAULT_ANSWER, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer,
                      AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, asks_task, build_summary,
@@ -429,13 +429,6 @@ def _one_edit(word: str) -> set[str]:
     return out
 
 
-# What a learner's own application is built with (「MySQLをPodで動かしてたら…」): context of a Kubernetes
-# question, never its topic, so the guide not naming it does not make the question one it does not cover.
-APPLICATION_STACK = frozenset({
-    "mysql", "postgresql", "postgres", "mariadb", "mongodb", "redis", "memcached", "elasticsearch",
-    "java", "python", "ruby", "php", "golang", "nodejs", "node.js", "spring", "rails", "django", "flask",
-    "laravel", "express", "nextjs", "next.js", "react", "wordpress", "tomcat", "apache",
-})
 
 
 def _capitalized(text: str, surface: str) -> bool:

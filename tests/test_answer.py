@@ -226,6 +226,9 @@ def test_words_that_frame_a_question_do_not_pick_its_article(guide):
     ("Podが再起動を繰り返してて、落ちる前のログが見たい", "logs", "再起動する前", "--previous"),
     # which Namespace is the default now: the current context's, not LimitRange's defaults
     ("今どのnamespaceがデフォルトになってるか確認する方法", "namespace", "今使っている", "kubectlconfig"),
+    # token is the guide's トークン; 大丈夫 frames the question
+    ("APIを使わないPodにSAのtokenを自動でマウントさせたくない", "pod-security", "ServiceAccount", "automountserviceaccounttoken"),
+    ("execできる権限ってみんなに配っちゃって大丈夫？", "exec", "気をつけること", "pods/exec"),
     # a long question's chatter (みなさん, 〜しておきたい) is no topic the guide must hold
     ("本番でPodが再起動すると前のログが消えてしまって障害調査ができません。何ヶ月か保存しておきたいのですが、"
      "みなさんどうやってログを集めていますか？", "logs", "長期保存", "fluentbit"),
