@@ -223,7 +223,7 @@ def _correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> st
         return found.pop() if len(found) == 1 else None
     buckets = _vocab_by_length(index, variants)
     for distance in range(1, limit + 1):
-        found: set[str] = set()
+        near: dict[str, str] = {}  # word as spelled -> the known term it stands for
         for length in range(len(term) - distance, len(term) + distance + 1):
             for word in buckets.get(length, ()):
                 if word[0] != term[0] and word[-1] != term[-1]:
@@ -231,8 +231,12 @@ def _correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> st
                 if sum(c not in word for c in term) > distance:  # each missing letter costs an edit
                     continue
                 if _edit_distance_at_most(term, word, distance):
-                    found.add(variants.get(word, word))
-        found = {w for w in found if w in vocab}
+                    near[word] = variants.get(word, word)
+        found = {t for t in near.values() if t in vocab}
+        if len(found) > 1:
+            # A typo mostly drops or swaps letters: the word holding every letter typed wins
+            # (limts → limits, not lists).
+            found = {t for w, t in near.items() if t in vocab and all(c in w for c in term)}
         if found:
             return found.pop() if len(found) == 1 else None
     return None

@@ -188,6 +188,8 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("How do I sort pods by creation time?", "kubectl-get", "--sort-by"),
     # a typo of an English word the guide's text holds as Sudachi reads it (client → クライアント)
     ("dry-run=cliantでマニフェストの下書きを作るやり方", "manifest-generation", "--dry-run=client"),
+    # of two words one edit away, the one holding every letter typed (limts → limits, not lists → 一覧)
+    ("limtsとrequestsのちがいって何", "cpu-resources", "limits"),
     ("ambassdorパターンってなに", "pod-vs-container", "アンバサダー"),
     # learner English for the guide's words (update → 更新, tag → タグ)
     ("imageのtagを新しくしてupdateしたい", "deployment", "kubectlsetimage"),
