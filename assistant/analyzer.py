@@ -260,7 +260,8 @@ _FLAG = re.compile(r"(?<![\w-])-([A-Za-z]{1,3})(?![\w-])")
 # a question's terms so that a long question is not judged by how much of its chatter the guide holds.
 QUESTION_CHATTER = frozenset({"先輩", "上司", "さっぱり", "いまいち", "ざっくり", "具体的", "一般的", "結局", "全然",
                               "困る", "最近", "初心者", "色々", "いろいろ", "ちょっと", "なんか", "教え", "詳しい", "一言", "今",
-                              "おく", "皆", "さん", "皆さん", "普通", "やばい", "大丈夫"})
+                              "おく", "皆", "さん", "皆さん", "普通", "やばい", "大丈夫",
+                              "いま"})
 
 
 # What a learner's own application is built with (「MySQLをPodで動かしてたら…」): context of a Kubernetes

@@ -231,6 +231,9 @@ def test_words_that_frame_a_question_do_not_pick_its_article(guide):
     # token is the guide's トークン; 大丈夫 frames the question
     ("APIを使わないPodにSAのtokenを自動でマウントさせたくない", "pod-security", "ServiceAccount", "automountserviceaccounttoken"),
     ("execできる権限ってみんなに配っちゃって大丈夫？", "exec", "気をつけること", "pods/exec"),
+    # learner English for the guide's katakana and kanji (provisioning, dynamic, reclaim), with a typo (dynamc)
+    ("パーシステントボリュームのreclaimポリシーってdynamc provisioningだとデフォルト何？", "persistent-volume",
+     "PVCを削除したら", "delete"),
     # a long question's chatter (みなさん, 〜しておきたい) is no topic the guide must hold
     ("本番でPodが再起動すると前のログが消えてしまって障害調査ができません。何ヶ月か保存しておきたいのですが、"
      "みなさんどうやってログを集めていますか？", "logs", "長期保存", "fluentbit"),
