@@ -134,6 +134,8 @@ def _summary(answer) -> str:
     ("Podが「0/3 nodes are available: 3 Insufficient cpu」でPendingのまま", "requestsを見直す"),
     # a 。 inside parentheses ends no sentence, and a step opening with 次に stands alone without it
     ("kubeadm initしたあと、ワーカーをクラスタに参加させるコマンドは？", "kubeadmjoin"),
+    # 「上の例のように maxSurge: 1、maxUnavailable: 0 にすると…」 is quoted without its pointer to the example
+    ("更新のたびにPodが減ってサービスが不安定、常に4つ動いてる状態のまま入れ替えたい", "maxunavailable:0にすると"),
     # デフォルト is the guide's 既定値: the timing table, not the manifest example
     ("periodSecondsのデフォルトって何秒？", "periodseconds（10）"),
 ])
