@@ -151,7 +151,7 @@ def asks_overview(question: str) -> bool:
 
 
 _TASK_QUESTION = re.compile(r"たい|には[?？]?$|には(どう|何)|方法|やり方|手順|仕方|どうやって|どうすれば|どうしたら|"
-                            r"\bhow (?:do|can|to|should)\b", re.I)
+                            r"コマンド(?:は|って|を教えて|ある|[?？]|$)|\bhow (?:do|can|to|should)\b", re.I)
 
 
 def asks_task(question: str) -> bool:
@@ -576,7 +576,11 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         surfaces = [surface for surface, _term in asked]
         relevant = any(_COMMAND.search(c[2]) and any(s in c[2] for s in surfaces) for c in chosen)
         command = command_line(first.text, first.matches, wanted)
-        if not command or not (not has_command or (not relevant and any(s in command for s in surfaces))) \
+        # The prose names only the command's stem (「gcloud container clusters コマンドを使います」): the
+        # code block's full line says what to type.
+        words = command.split()
+        stem_only = len(words) > 3 and any(_names_stem_only(c[2], " ".join(words[:3])) for c in chosen)
+        if not command or not (not has_command or stem_only or (not relevant and any(s in command for s in surfaces))) \
                 or _repeats(command, [c[2] for c in chosen]):
             command = ""
     # An opening that says none of the detail asked for may give way to the row that labels it.
@@ -603,6 +607,13 @@ def _labelled(unit: str, raw: str, surfaces: list[str]) -> bool:
     label = unit[:cut.start()] if cut and cut.start() <= 40 else ""
     low = label.lower()
     return any(s.lower() in low for s in surfaces)
+
+
+def _names_stem_only(sentence: str, stem: str) -> bool:
+    """The sentence names a command by its first words only (「gcloud container clusters コマンドを使います」),
+    not in a full form with placeholders or options (「kubectl expose deployment <Deployment名> --port=…」)."""
+    at = sentence.find(stem)
+    return at >= 0 and sentence[at + len(stem):].lstrip()[:1] not in ("<", "-", "[", "")
 
 
 def _trigrams(text: str) -> frozenset[str]:

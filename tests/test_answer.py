@@ -136,6 +136,8 @@ def _summary(answer) -> str:
     ("kubeadm initしたあと、ワーカーをクラスタに参加させるコマンドは？", "kubeadmjoin"),
     # 「上の例のように maxSurge: 1、maxUnavailable: 0 にすると…」 is quoted without its pointer to the example
     ("更新のたびにPodが減ってサービスが不安定、常に4つ動いてる状態のまま入れ替えたい", "maxunavailable:0にすると"),
+    # asking for the command is a how-to; prose naming only the command's first words gets the full line
+    ("GKEでクラスタ作るコマンド", "gcloudcontainerclusterscreate-auto"),
     # デフォルト is the guide's 既定値: the timing table, not the manifest example
     ("periodSecondsのデフォルトって何秒？", "periodseconds（10）"),
 ])
