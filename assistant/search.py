@@ -490,14 +490,15 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
     if not docs:
         return NONE, 0.0, (), ()
     features, subject = about_features(index, terms, docs, confidence, unknown_name, query, latin, settings)
-    # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」).
-    explained = subject is not None and _labels(index, docs[0].best_passage, subject)
-    focused = features[6] >= settings.min_focus or explained
     rare = subject is not None and len(index.postings.term_postings(subject)[0]) <= settings.mention_max_passages
     passing = rare and features[1] == 0 and features[7] == 0 and features[2] <= 1 / 3 \
         and features[4] < settings.answering_heading \
         and not (features[2] > 0 and _rest_answered(index, terms, subject, docs, settings)) \
-        and not _in_code(index, docs[0].best_passage, subject) and not explained
+        and not _in_code(index, docs[0].best_passage, subject)
+    focused = features[6] >= settings.min_focus
+    if (passing or not focused) and subject is not None and _labels(index, docs[0].best_passage, subject):
+        # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」).
+        passing, focused = False, True
     about = 0.0 if passing or unknown_name or not focused else 1.0
     if confidence >= settings.answer_threshold and about:
         return FULL, about, features, ()
