@@ -438,111 +438,196 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
     wanted = set(terms) | set(extra or ())
     if not wanted or not hits:
         return ()
+    first = hits[0]
+    asking = _asking(first, terms, wanted, index, task, settings, question)
+    titles = title_pointers(index)
+    found = _candidates(asking, titles)
+    if not found.scored:  # the first passage's opening is code or a table: its article's other shown passages
+        fallback = _fallback_summary(hits, wanted, asking.weight, asking.total, titles, settings)
+        opening = next((s for s in sentences(first.text) if quotable(s, settings)), "")
+        return fallback or ((SummaryLine(opening, first.rank),) if opening else ())
+    if not any(item[3] for item in found.scored):  # no sentence holds a question word: the opening answers the heading
+        return _opening_alone(asking, found)
+    chosen = _chosen(asking, found)
+    command = _how_to_command(asking, chosen) if task else ""
+    # An opening that says none of the detail asked for may give way to the row that labels it.
+    detail = asking.detail
+    opening_stays = not (detail and any(c[2] in found.labelled for c in chosen)
+                         and not min(chosen, key=lambda c: c[1])[3] & detail)
+    chosen = _within(chosen, settings.max_chars - len(command), asking.weight,
+                     settings.lines - 1 if command else settings.lines, opening_stays)
+    chosen.sort(key=lambda s: s[1])
+    lines = [SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen]
+    if command:
+        lines.append(SummaryLine(command, first.rank))
+    return tuple(lines)
+
+
+_Scored = tuple[float, int, str, frozenset[str]]  # (value, position in the passage, sentence, question words held)
+
+
+@dataclass
+class _Asking:
+    """What choosing the 要点's sentences knows of the question and of its answering passage."""
+
+    first: Hit
+    wanted: set[str]
+    weight: dict[str, float]  # question term (and "\0" + a piece of its wording) -> how much it counts
+    total: float
+    detail: frozenset[str]  # the question's words that the answering heading does not hold
+    asked: list[tuple[str, str]]  # (surface, term) of the passage words the question asks for
+    literal: frozenset[str]  # three-character pieces of the question's own wording
+    problem: bool
+    task: bool
+    settings: AnswerSettings
+
+
+@dataclass
+class _Candidates:
+    """The answering passage's quotable sentences, scored, and what some of them are."""
+
+    scored: list[_Scored] = field(default_factory=list)
+    leaning: dict[str, str] = field(default_factory=dict)  # a pair quoted together -> the sentence it leans on
+    remedies: set[str] = field(default_factory=set)  # what to do about a problem (「その場合は…」)
+    steps: set[str] = field(default_factory=set)  # the first step of a procedure that shows a command
+    labelled: set[str] = field(default_factory=set)  # rows and items whose label names a detail word
+    bold: list[str] = field(default_factory=list)  # the author's bold points
+
+
+def _asking(first: Hit, terms: list[str], wanted: set[str], index: SearchIndex, task: bool,
+            settings: AnswerSettings, question: str) -> _Asking:
     weight = {t: index.postings.term_idf(t) * (1.0 if t in terms else 0.5) for t in wanted}
     total = sum(weight.values()) or 1.0
-    titles = title_pointers(index)
-    first = hits[0]
     # The question's own words that its answering heading does not hold ask for a detail of the
     # section (「Flannel を使うとき --pod-network-cidr には何を指定する？」 under 「kubeadm でクラスタを
     # 作る流れは？」): the sentence holding them is the answer, more than the section's opening.
     heading = f"{first.title}\n{first.section}".lower()
     detail = frozenset(term for surface, term in first.matches if term in terms) - \
         frozenset(term for surface, term in first.matches if surface.lower() in heading)
-    problem = bool(_PROBLEM.search(question))
-    remedies: set[str] = set()
     literal = _trigrams(question) if settings.literal_bonus else frozenset()
     for t in literal:
         weight[f"\0{t}"] = 0.0
-    asked = [(surface, term) for surface, term in first.matches if term in wanted]  # the passage words asked for
-    scored: list[tuple[float, int, str, frozenset[str]]] = []
+    asked = [(surface, term) for surface, term in first.matches if term in wanted]
+    return _Asking(first, wanted, weight, total, detail, asked, literal, bool(_PROBLEM.search(question)), task,
+                   settings)
+
+
+def _candidates(asking: _Asking, titles: TitlePointers) -> _Candidates:
+    """Every sentence of the answering passage that can be quoted, with its value as the answer."""
+    first, settings = asking.first, asking.settings
+    found = _Candidates()
     units = sentence_lines(first.text)
     # What the author set in bold is the section's point (「一言でまとめると、**…**」).
-    bold = emphasized(first.text, settings.emphasis_chars)
-    # A how-to answered by a procedure: its first step's command is where to start (「1. `kubectl logs …`」).
-    first_steps = {i for i, raw in enumerate(first.text.split("\n")) if _FIRST_STEP.match(raw)}
-    steps: set[str] = set()
+    found.bold = emphasized(first.text, settings.emphasis_chars)
     raw_lines = first.text.split("\n")
-    detail_surfaces = [surface for surface, term in first.matches if term in detail]
-    labelled: set[str] = set()  # rows and items whose label names a detail word
+    # A how-to answered by a procedure: its first step's command is where to start (「1. `kubectl logs …`」).
+    first_steps = {i for i, raw in enumerate(raw_lines) if _FIRST_STEP.match(raw)}
+    detail_surfaces = [surface for surface, term in first.matches if term in asking.detail]
     label_lines = {at for unit, at in units if detail_surfaces and settings.label_bonus > 0
                    and _labelled(unit, raw_lines[at], detail_surfaces)}
-    leaning: dict[str, str] = {}  # a sentence that leans on the one before it, quoted with it: pair -> the one before
     for position, (sentence, line) in enumerate(units):
-        if _pointer(sentence, titles):
+        quoted = _as_quoted(sentence, position, line, units, asking, titles, found)
+        if quoted is None:
             continue
-        alone = quotable(sentence, settings)
-        bare = _CONNECTIVE.sub("", sentence, count=1) if not alone and sentence[:1] in _CONNECTIVE_STARTS else sentence
-        if bare != sentence and quotable(bare, settings):
-            sentence = bare
-        elif not alone:
-            before = units[position - 1] if position else None
-            text = f"{before[0]}{sentence}" if before else ""
-            if before and before[1] == line and leans(sentence) and quotable(before[0], settings) \
-                    and not _pointer(before[0], titles) and len(text) <= settings.pair_chars:
-                leaning[text] = before[0]
-                sentence = text
-            elif problem and (cut := _REMEDY_OPENING.match(sentence)) and quotable(sentence[cut.end():], settings):
-                # 「この場合は requests を見直すか…」 after a code block: for a problem, what to do stands alone
-                sentence = sentence[cut.end():]
-                remedies.add(sentence)
-            else:
-                continue
+        sentence = quoted
         is_label = line in label_lines and _labelled(sentence, raw_lines[line], detail_surfaces)
         # The one item asked about is quoted whole (「ImagePullBackOff / ErrImagePull: …できません。…を確認
         # します。」); items compared (Retain and Delete) by their first sentences, side by side.
-        if is_label and not task and len(label_lines) == 1:
+        if is_label and not asking.task and len(label_lines) == 1:
             whole = sentence + "".join(u for u, at in units[position + 1:] if at == line)
             if len(whole) <= settings.label_chars:
                 sentence = whole
-        found = frozenset(term for surface, term in asked if surface in sentence)
-        value = sum(weight[t] for t in found) / total
-        if literal:
-            # the question's own wording (「使えない」 where the opening says 「使う」)
-            plain = (sentence if unicodedata.is_normalized("NFKC", sentence)
-                     else unicodedata.normalize("NFKC", sentence)).lower()
-            said = frozenset(g for g in literal if g in plain)  # (= literal & _trigrams(sentence), faster)
-            found = found | frozenset(f"\0{g}" for g in said)
-            value += settings.literal_bonus * len(said) / len(literal)
-        if detail:
-            value += settings.detail_bonus * sum(weight[t] for t in found & detail) / total
-        if position < len(settings.opening_bonus):
-            value += settings.opening_bonus[position]
-        if task and _COMMAND.search(sentence):
-            value += settings.command_bonus
-        if _DEFINES.search(sentence):
-            value += settings.definition_bonus
-        if any(span in sentence for span in bold):
-            value += settings.emphasis_bonus
-        remedy = problem and (sentence in remedies
-                              or (sentence in leaning and bool(_GOES_ON.match(sentence[len(leaning[sentence]):]))))
-        if remedy:  # a problem is answered by what to do about it: 「…pending のままになります。その場合は…」
-            value += settings.remedy_bonus
-            remedies.add(sentence)
-        if task and line in first_steps and _COMMAND.search(sentence):
-            steps.add(sentence)
+        value, held = _value(sentence, position, asking, found)
+        if asking.task and line in first_steps and _COMMAND.search(sentence):
+            found.steps.add(sentence)
         if is_label:
             value += settings.label_bonus
-            labelled.add(sentence)
-        if found or position < len(settings.opening_bonus) or sentence in steps:
-            scored.append((value, position, sentence, found))
-    if not scored:  # the first passage's opening is code or a table: its article's other shown passages
-        fallback = _fallback_summary(hits, wanted, weight, total, titles, settings)
-        opening = next((s for s in sentences(first.text) if quotable(s, settings)), "")
-        return fallback or ((SummaryLine(opening, first.rank),) if opening else ())
-    if not any(item[3] for item in scored):  # no sentence holds a question word: the opening answers the heading
-        opening = SummaryLine(min(scored, key=lambda s: s[1])[2], first.rank)
-        # ...and for a how-to, the command line that holds the question's words (「# Running 以外の Pod
-        # だけを表示」 above 「kubectl get pods --field-selector status.phase!=Running」).
-        command = command_line(first.text, first.matches, wanted) if task else ""
-        surfaces = [surface for surface, _term in asked]
-        if command and any(s in command for s in surfaces) and not _repeats(command, [opening.text]):
-            return opening, SummaryLine(command, first.rank)
-        return (opening,)
-    # The opening answers the heading's question: quote it, then what it left out.
+            found.labelled.add(sentence)
+        if held or position < len(settings.opening_bonus) or sentence in found.steps:
+            found.scored.append((value, position, sentence, held))
+    return found
+
+
+def _as_quoted(sentence: str, position: int, line: int, units: list[tuple[str, int]], asking: _Asking,
+               titles: TitlePointers, found: _Candidates) -> str | None:
+    """How a sentence is quoted: as it is, without an opening connective (ただし, 次に), together with the
+    sentence it leans on (noted in ``found.leaning``), or, for a problem, as what to do without 「この場合は」;
+    None when it cannot be quoted."""
+    settings = asking.settings
+    if _pointer(sentence, titles):
+        return None
+    alone = quotable(sentence, settings)
+    bare = _CONNECTIVE.sub("", sentence, count=1) if not alone and sentence[:1] in _CONNECTIVE_STARTS else sentence
+    if bare != sentence and quotable(bare, settings):
+        return bare
+    if alone:
+        return sentence
+    before = units[position - 1] if position else None
+    text = f"{before[0]}{sentence}" if before else ""
+    if before and before[1] == line and leans(sentence) and quotable(before[0], settings) \
+            and not _pointer(before[0], titles) and len(text) <= settings.pair_chars:
+        found.leaning[text] = before[0]
+        return text
+    if asking.problem and (cut := _REMEDY_OPENING.match(sentence)) and quotable(sentence[cut.end():], settings):
+        # 「この場合は requests を見直すか…」 after a code block: for a problem, what to do stands alone
+        found.remedies.add(sentence[cut.end():])
+        return sentence[cut.end():]
+    return None
+
+
+def _value(sentence: str, position: int, asking: _Asking, found: _Candidates) -> tuple[float, frozenset[str]]:
+    """How well a sentence answers the question, and the question words (and wording pieces) it holds."""
+    settings, weight, total = asking.settings, asking.weight, asking.total
+    held = frozenset(term for surface, term in asking.asked if surface in sentence)
+    value = sum(weight[t] for t in held) / total
+    if asking.literal:
+        # the question's own wording (「使えない」 where the opening says 「使う」)
+        plain = (sentence if unicodedata.is_normalized("NFKC", sentence)
+                 else unicodedata.normalize("NFKC", sentence)).lower()
+        said = frozenset(g for g in asking.literal if g in plain)  # (= literal & _trigrams(sentence), faster)
+        held = held | frozenset(f"\0{g}" for g in said)
+        value += settings.literal_bonus * len(said) / len(asking.literal)
+    if asking.detail:
+        value += settings.detail_bonus * sum(weight[t] for t in held & asking.detail) / total
+    if position < len(settings.opening_bonus):
+        value += settings.opening_bonus[position]
+    if asking.task and _COMMAND.search(sentence):
+        value += settings.command_bonus
+    if _DEFINES.search(sentence):
+        value += settings.definition_bonus
+    if any(span in sentence for span in found.bold):
+        value += settings.emphasis_bonus
+    before = found.leaning.get(sentence)
+    if asking.problem and (sentence in found.remedies
+                           or (before is not None and bool(_GOES_ON.match(sentence[len(before):])))):
+        # a problem is answered by what to do about it: 「…pending のままになります。その場合は…」
+        value += settings.remedy_bonus
+        found.remedies.add(sentence)
+    return value, held
+
+
+def _opening_alone(asking: _Asking, found: _Candidates) -> tuple[SummaryLine, ...]:
+    """No sentence holds a question word: the opening answers the heading, and for a how-to the command
+    line that holds the question's words (「# Running 以外の Pod だけを表示」 above 「kubectl get pods
+    --field-selector status.phase!=Running」)."""
+    first = asking.first
+    opening = SummaryLine(min(found.scored, key=lambda s: s[1])[2], first.rank)
+    command = command_line(first.text, first.matches, asking.wanted) if asking.task else ""
+    surfaces = [surface for surface, _term in asking.asked]
+    if command and any(s in command for s in surfaces) and not _repeats(command, [opening.text]):
+        return opening, SummaryLine(command, first.rank)
+    return (opening,)
+
+
+def _chosen(asking: _Asking, found: _Candidates) -> list[_Scored]:
+    """The opening (it answers the heading's question), then what it left out, best first."""
+    settings, weight = asking.settings, asking.weight
+    scored, leaning = found.scored, found.leaning
     chosen = [item for item in scored if item[1] < len(settings.opening_bonus) and item[2] not in leaning]
     short_lead = any(item[1] == 0 and len(item[2]) < settings.short_lead for item in chosen)
     chosen = [item for item in chosen if item[3] or item[1] == 0 or short_lead][: settings.opening_lines]
-    weighty = settings.detail_share * total
+    weighty = settings.detail_share * asking.total
+    detail = asking.detail
     if detail and len(chosen) > 1 and not chosen[1][3] & detail and any(
             sum(weight[t] for t in item[3] & detail) >= weighty for item in scored if item not in chosen):
         chosen = chosen[:1]  # the opening states the heading's answer; the detail comes next
@@ -554,14 +639,15 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
             break
         if item in chosen or item[0] < best * settings.keep_ratio:
             continue
-        adds_words = bool(item[3] - covered) or any(span in item[2] for span in bold) or item[2] in labelled
-        adds_command = task and (not has_command or item[2] in steps) and bool(_COMMAND.search(item[2]))
+        adds_words = bool(item[3] - covered) or any(span in item[2] for span in found.bold) \
+            or item[2] in found.labelled
+        adds_command = asking.task and (not has_command or item[2] in found.steps) and bool(_COMMAND.search(item[2]))
         before = leaning.get(item[2])
         others = [c[2] for c in chosen if c[2] != before]
         # A quoted sentence goes on in the next one (「…起動できません。その場合は…」): its remedy or
         # consequence completes it, even with no new question word.
         continues = (before is not None and before in [c[2] for c in chosen]
-                     and bool(_GOES_ON.match(item[2][len(before):]))) or item[2] in remedies
+                     and bool(_GOES_ON.match(item[2][len(before):]))) or item[2] in found.remedies
         if not (adds_words or adds_command or continues) or _repeats(item[2], others):
             continue
         if before in [c[2] for c in chosen]:  # the pair takes the place of the sentence it leans on
@@ -569,30 +655,26 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
         chosen.append(item)
         covered |= item[3]
         has_command = has_command or bool(_COMMAND.search(item[2]))
-    command = ""
-    if task:
-        # A how-to shows the command that does it: the first one of the section, or, when the quoted
-        # commands hold none of the question's words, the section's command line that holds one.
-        surfaces = [surface for surface, _term in asked]
-        relevant = any(_COMMAND.search(c[2]) and any(s in c[2] for s in surfaces) for c in chosen)
-        command = command_line(first.text, first.matches, wanted)
-        # The prose names only the command's stem (「gcloud container clusters コマンドを使います」): the
-        # code block's full line says what to type.
-        words = command.split()
-        stem_only = len(words) > 3 and any(_names_stem_only(c[2], " ".join(words[:3])) for c in chosen)
-        if not command or not (not has_command or stem_only or (not relevant and any(s in command for s in surfaces))) \
-                or _repeats(command, [c[2] for c in chosen]):
-            command = ""
-    # An opening that says none of the detail asked for may give way to the row that labels it.
-    opening_stays = not (detail and any(c[2] in labelled for c in chosen)
-                         and not min(chosen, key=lambda c: c[1])[3] & detail)
-    chosen = _within(chosen, settings.max_chars - len(command), weight,
-                     settings.lines - 1 if command else settings.lines, opening_stays)
-    chosen.sort(key=lambda s: s[1])
-    lines = [SummaryLine(sentence, first.rank) for _v, _p, sentence, _f in chosen]
-    if command:
-        lines.append(SummaryLine(command, first.rank))
-    return tuple(lines)
+    return chosen
+
+
+def _how_to_command(asking: _Asking, chosen: list[_Scored]) -> str:
+    """The command line a how-to 要点 adds: the section's first one when the quoted sentences show none,
+    or, when the quoted commands hold none of the question's words, the section's command line that
+    holds one; "" when the quoted sentences already say it."""
+    first = asking.first
+    has_command = any(_COMMAND.search(c[2]) for c in chosen)
+    surfaces = [surface for surface, _term in asking.asked]
+    relevant = any(_COMMAND.search(c[2]) and any(s in c[2] for s in surfaces) for c in chosen)
+    command = command_line(first.text, first.matches, asking.wanted)
+    # The prose names only the command's stem (「gcloud container clusters コマンドを使います」): the
+    # code block's full line says what to type.
+    words = command.split()
+    stem_only = len(words) > 3 and any(_names_stem_only(c[2], " ".join(words[:3])) for c in chosen)
+    if not command or not (not has_command or stem_only or (not relevant and any(s in command for s in surfaces))) \
+            or _repeats(command, [c[2] for c in chosen]):
+        return ""
+    return command
 
 
 _LABEL_END = re.compile(r"[:：]")
