@@ -275,26 +275,81 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         for term in extra:
             ids, contributions = postings.term_postings(term)
             scores[ids] += settings.expansion_weight * contributions
+    articles = _articles(index, scores, definition, settings)
+    if articles is None:
+        return SearchResult(tuple(terms), (), 0.0, False)
+    query = set(terms) | set(extra or ())
+    weights = {t: _weight(index, t, settings) * (1.0 if t in terms else settings.expansion_weight) for t in query}
+    intent = Intent(definition, task)
+    own = subject if subject is not None else frozenset(t for t in terms if t in postings.vocab)
+    scored = _reranked(index, articles, terms, query, own, prefer, definition, task, overview, extra, settings)
+    # Passages are re-scored only for the articles kept, when first asked for: which passage is shown
+    # does not move an article.
+    total = sum(weights.values())
+    candidates, found, starts, ends = articles.candidates, articles.found, articles.starts, articles.ends
+
+    def rescore(i: int) -> Callable[[], list[tuple[int, float]]]:
+        def passages() -> list[tuple[int, float]]:
+            pids = candidates[starts[i]:ends[i]]
+            mine = pids[np.argsort(-found[starts[i]:ends[i]], kind="stable")][:settings.passages_per_doc]
+            return sorted(((int(pid), float(scores[pid]) * passage_boost(index, query, weights, int(pid), intent,
+                                                                         settings, total)) for pid in mine),
+                          key=lambda p: -p[1])
+        return passages
+
+    ranked = [RankedDoc(doc_index, score, rescore(i)) for score, doc_index, i in scored[:depth]]
+    best_raw = float(own_scores.max())
+    if judged is not None and judged != list(terms):
+        best_raw = float(postings.get_scores(judged).max()) if judged else 0.0
+    judged = list(terms) if judged is None else judged
+    coverage = _coverage(index, judged, ranked[0].doc_index, settings) if judged else 0.0
+    ideal = sum(_weight(index, t, settings) for t in judged) * (K1 + 1)
+    unknown = sum(1 for t in judged if t not in postings.vocab) / len(judged) if judged else 1.0
+    features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
+    probability = answer_probability(features, settings)
+    graded, about, about_feats, mentions = grade(index, terms, tuple(ranked), probability, scores, unknown_name,
+                                                 query, latin, settings)
+    return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
+                        graded, about_feats, about, mentions)
+
+
+@dataclass(frozen=True)
+class _Articles:
+    """The articles with a matching passage (their passages are consecutive in ``candidates``)."""
+
+    candidates: np.ndarray  # matching passages, in corpus order
+    found: np.ndarray  # their scores
+    starts: np.ndarray  # where each article's passages start in ``candidates``
+    ends: np.ndarray
+    doc_ids: np.ndarray  # each article's document index
+    base: np.ndarray  # each article's score: its best passage and, as support, its second best
+
+
+def _articles(index: SearchIndex, scores: np.ndarray, definition: bool, settings: SearchSettings) -> _Articles | None:
+    """Per article, its best passage and (as support) its second best, without sorting every passage;
+    None when no passage matches."""
     candidates = np.flatnonzero(scores > 0)
     if not len(candidates):
-        return SearchResult(tuple(terms), (), 0.0, False)
-    best_raw = float(own_scores.max())
-    # Per article (its passages are consecutive): its best passage and (as support) its second best,
-    # without sorting every passage.
+        return None
     found = scores[candidates]
     owners = index.passage_doc[candidates]
     starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
     ends = np.append(starts[1:], len(candidates))
-    doc_ids = owners[starts]
     best = np.maximum.reduceat(found, starts)
     at_best = found == np.repeat(best, ends - starts)
     others = np.where(at_best, 0.0, found)
     second = np.where(np.add.reduceat(at_best.astype(np.int64), starts) > 1, best, np.maximum.reduceat(others, starts))
     base = best + (settings.definition_support if definition else settings.support_weight) * second
-    query = set(terms) | set(extra or ())
-    weights = {t: _weight(index, t, settings) * (1.0 if t in terms else settings.expansion_weight) for t in query}
-    intent = Intent(definition, task)
-    own = subject if subject is not None else frozenset(t for t in terms if t in postings.vocab)
+    return _Articles(candidates, found, starts, ends, owners[starts], base)
+
+
+def _reranked(index: SearchIndex, articles: _Articles, terms: list[str], query: set[str], own: frozenset[str],
+              prefer: str | None, definition: bool, task: bool, overview: bool, extra: list[str] | None,
+              settings: SearchSettings) -> list[tuple[float, int, int]]:
+    """(score, document index, position in ``articles.doc_ids``) of the best articles, best first: their
+    scores times what their titles, kinds and headings say about the question (see ``search``)."""
+    postings = index.postings
+    doc_ids, base = articles.doc_ids, articles.base
     rerank = _top(base, settings.rerank_depth)
     if overview and settings.subject_doc_boost and own:
         # The page that names the subject in its description joins the re-ranking however common the word.
@@ -308,7 +363,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     names = [t for t in own if _NAME.match(t) and t not in _DOMAIN] if overview and not definition else []
     name = max(names, key=postings.term_idf) if names else None
     concept_words = frozenset(extra or ()) - set(terms)
-    scored: list[tuple[float, int, int]] = []  # (score, doc index, position in doc_ids)
+    scored: list[tuple[float, int, int]] = []
     pages = _page_facts(index)
     n_query = len(query)
     for i, doc_index in zip(rerank, doc_ids[rerank].tolist()):
@@ -324,7 +379,8 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
             boost *= settings.glossary_weight  # a glossary entry answers "what is <its term>" only
         if name and settings.named_page_boost and kind == "concept" and name in title:
             boost *= 1.0 + settings.named_page_boost  # "Namespaceって何のため" → the page named Namespace
-        if definition and settings.defining_doc_boost and _defines_here(index, candidates[starts[i]:ends[i]], query):
+        if definition and settings.defining_doc_boost and _defines_here(
+                index, articles.candidates[articles.starts[i]:articles.ends[i]], query):
             boost *= 1.0 + settings.defining_doc_boost  # 「etcd ってなに」 → the article with 「etcd とは？」
         if concept_words and title and title <= query and title & concept_words and not stub:
             boost *= 1.0 + settings.concept_page_boost  # 「パスワードを書きたくない」 → the page titled Secret
@@ -332,32 +388,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
             boost *= 1.0 + settings.task_boost  # "〜したい": a how-to page, when the corpus says which those are
         scored.append((float(base[i]) * boost, doc_index, i))
     scored.sort(key=lambda d: (-d[0], d[1]))
-    # Passages are re-scored only for the articles kept, when first asked for: which passage is shown
-    # does not move an article.
-    total = sum(weights.values())
-
-    def rescore(i: int) -> Callable[[], list[tuple[int, float]]]:
-        def passages() -> list[tuple[int, float]]:
-            pids = candidates[starts[i]:ends[i]]
-            mine = pids[np.argsort(-found[starts[i]:ends[i]], kind="stable")][:settings.passages_per_doc]
-            return sorted(((int(pid), float(scores[pid]) * passage_boost(index, query, weights, int(pid), intent,
-                                                                         settings, total)) for pid in mine),
-                          key=lambda p: -p[1])
-        return passages
-
-    ranked = [RankedDoc(doc_index, score, rescore(i)) for score, doc_index, i in scored[:depth]]
-    if judged is not None and judged != list(terms):
-        best_raw = float(postings.get_scores(judged).max()) if judged else 0.0
-    judged = list(terms) if judged is None else judged
-    coverage = _coverage(index, judged, ranked[0].doc_index, settings) if judged else 0.0
-    ideal = sum(_weight(index, t, settings) for t in judged) * (K1 + 1)
-    unknown = sum(1 for t in judged if t not in postings.vocab) / len(judged) if judged else 1.0
-    features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
-    probability = answer_probability(features, settings)
-    graded, about, about_feats, mentions = grade(index, terms, tuple(ranked), probability, scores, unknown_name,
-                                                 query, latin, settings)
-    return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
-                        graded, about_feats, about, mentions)
+    return scored
 
 
 def _defines_here(index: SearchIndex, pids: np.ndarray, query: set[str]) -> bool:
