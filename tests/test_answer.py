@@ -208,6 +208,7 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("Which one is cheapest for a small test cluster, EKS, GKE or AKS?", "managed-services", "無料"),
     # English words that carry no topic (each, actually, without…) are not terms the guide lacks
     ("in which version was PodSecurityPolicy removed", "pod-security", "1.25"),
+    ("which local tool should I use to try kubernetes on my laptop", "onprem-or-cloud", "minikube"),
     # a loanword typed in hiragana is read in katakana (セキュリティコンテキスト, ロールアウト)
     ("せきゅりてぃこんてきすとって何", "pod-security", "securitycontext"),
     ("deploymentのろーるあうとが終わるまで進み具合を見ていたい", "deployment", "kubectlrolloutstatus"),
