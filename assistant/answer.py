@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from .chunking import SECTION_SEPARATOR
 from .index import SearchIndex
@@ -466,9 +466,10 @@ def build_summary(hits: list[Hit], terms: list[str], index: SearchIndex, extra: 
 _Scored = tuple[float, int, str, frozenset[str]]  # (value, position in the passage, sentence, question words held)
 
 
-@dataclass
-class _Asking:
-    """What choosing the 要点's sentences knows of the question and of its answering passage."""
+class _Asking(NamedTuple):
+    """What choosing the 要点's sentences knows of the question and of its answering passage. (Named
+    tuples, not dataclasses, for these two: a warm ``ask`` imports every module, and a dataclass
+    costs five times as much to make.)"""
 
     first: Hit
     wanted: set[str]
@@ -482,16 +483,15 @@ class _Asking:
     settings: AnswerSettings
 
 
-@dataclass
-class _Candidates:
+class _Candidates(NamedTuple):
     """The answering passage's quotable sentences, scored, and what some of them are."""
 
-    scored: list[_Scored] = field(default_factory=list)
-    leaning: dict[str, str] = field(default_factory=dict)  # a pair quoted together -> the sentence it leans on
-    remedies: set[str] = field(default_factory=set)  # what to do about a problem (「その場合は…」)
-    steps: set[str] = field(default_factory=set)  # the first step of a procedure that shows a command
-    labelled: set[str] = field(default_factory=set)  # rows and items whose label names a detail word
-    bold: list[str] = field(default_factory=list)  # the author's bold points
+    bold: list[str]  # the author's bold points
+    scored: list[_Scored]
+    leaning: dict[str, str]  # a pair quoted together -> the sentence it leans on
+    remedies: set[str]  # what to do about a problem (「その場合は…」)
+    steps: set[str]  # the first step of a procedure that shows a command
+    labelled: set[str]  # rows and items whose label names a detail word
 
 
 def _asking(first: Hit, terms: list[str], wanted: set[str], index: SearchIndex, task: bool,
@@ -515,10 +515,9 @@ def _asking(first: Hit, terms: list[str], wanted: set[str], index: SearchIndex, 
 def _candidates(asking: _Asking, titles: TitlePointers) -> _Candidates:
     """Every sentence of the answering passage that can be quoted, with its value as the answer."""
     first, settings = asking.first, asking.settings
-    found = _Candidates()
     units = sentence_lines(first.text)
     # What the author set in bold is the section's point (「一言でまとめると、**…**」).
-    found.bold = emphasized(first.text, settings.emphasis_chars)
+    found = _Candidates(emphasized(first.text, settings.emphasis_chars), [], {}, set(), set(), set())
     raw_lines = first.text.split("\n")
     # A how-to answered by a procedure: its first step's command is where to start (「1. `kubectl logs …`」).
     first_steps = {i for i, raw in enumerate(raw_lines) if _FIRST_STEP.match(raw)}
