@@ -12,6 +12,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 
@@ -32,8 +33,7 @@ STOP_WORDS = frozenset({
 })
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One index term with the text it came from (for highlighting).
 
     ``parts`` are the terms of Sudachi's short units when the long unit is a compound

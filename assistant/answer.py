@@ -69,16 +69,14 @@ class Hit:
                 **({"kubernetes": self.kubernetes} if self.kubernetes else {})}
 
 
-@dataclass(frozen=True)
-class SummaryLine:
+class SummaryLine(NamedTuple):
     """A quoted sentence and the number of the source it came from (``[n]``)."""
 
     text: str
     source_number: int
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     title: str
     source: str | None
 
@@ -387,8 +385,7 @@ def quotable(sentence: str, settings: AnswerSettings = DEFAULT_ANSWER) -> bool:
     return not leans(text)
 
 
-@dataclass(frozen=True)
-class TitlePointers:
+class TitlePointers(NamedTuple):
     """Every article title as it is quoted in a sentence (「title」), kept once per index so that telling
     a pointer from an answer does not compare every title with every sentence."""
 

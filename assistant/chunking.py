@@ -7,8 +7,7 @@ Fenced code blocks and tables are never cut; very short fragments join a neighbo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # documents are only chunked when building: a warm start needs Passage alone
     from .corpus import Document
@@ -24,8 +23,7 @@ _ANCHOR_ID = re.compile(r"\{#([^}\s]+)\}\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
-@dataclass(frozen=True)
-class Passage:
+class Passage(NamedTuple):
     """A retrievable piece of a document, with everything needed to show and link it."""
 
     doc_id: str
