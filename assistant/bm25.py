@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import chain
+from typing import Iterable
 
 import numpy as np
 
@@ -109,10 +110,8 @@ def build_impact_index(corpus_terms: list[list[str]], k1: float = K1, b: float =
     """
     n = len(corpus_terms)
     if n == 0:
-        return ImpactIndex({}, np.zeros(1, dtype=np.int64), _EMPTY_IDS, _EMPTY_IMPACTS, np.zeros(0), 0)
-    vocab_ids: dict[str, int] = {}
-    setdefault = vocab_ids.setdefault
-    flat = [setdefault(term, len(vocab_ids)) for terms in corpus_terms for term in terms]
+        return _empty_index()
+    flat, vocab_ids = _first_seen_ids(chain.from_iterable(corpus_terms))
     lengths = np.fromiter((len(terms) for terms in corpus_terms), dtype=np.int64, count=n)
     words, rank = _sorted_vocabulary(vocab_ids)
     token_rank = rank[np.asarray(flat, dtype=np.int64)]
@@ -128,10 +127,8 @@ def impact_index_from_counts(counts: list[dict[str, int]], lengths: list[int], k
     handles one entry per distinct (term, passage) instead of one per term."""
     n = len(counts)
     if n == 0:
-        return ImpactIndex({}, np.zeros(1, dtype=np.int64), _EMPTY_IDS, _EMPTY_IMPACTS, np.zeros(0), 0)
-    vocab_ids: dict[str, int] = {}
-    setdefault = vocab_ids.setdefault
-    pair_terms = [setdefault(term, len(vocab_ids)) for passage in counts for term in passage]
+        return _empty_index()
+    pair_terms, vocab_ids = _first_seen_ids(chain.from_iterable(counts))  # (a dict iterates its terms)
     sizes = np.fromiter((len(passage) for passage in counts), dtype=np.int64, count=n)
     pair_tf = np.fromiter(chain.from_iterable(passage.values() for passage in counts), dtype=np.float64,
                           count=len(pair_terms))
@@ -143,6 +140,17 @@ def impact_index_from_counts(counts: list[dict[str, int]], lengths: list[int], k
     order = np.argsort(term_rank.astype(np.uint16) if len(words) <= 1 << 16 else term_rank, kind="stable")
     keys = term_rank[order] * n + pids[order]
     return _impact_index(words, keys, pair_tf[order], np.asarray(lengths, dtype=np.int64), k1, b)
+
+
+def _empty_index() -> ImpactIndex:
+    return ImpactIndex({}, np.zeros(1, dtype=np.int64), _EMPTY_IDS, _EMPTY_IMPACTS, np.zeros(0), 0)
+
+
+def _first_seen_ids(terms: Iterable[str]) -> tuple[list[int], dict[str, int]]:
+    """Each term's id, numbered in the order terms are first seen, and the ids by term."""
+    vocab_ids: dict[str, int] = {}
+    setdefault = vocab_ids.setdefault
+    return [setdefault(term, len(vocab_ids)) for term in terms], vocab_ids
 
 
 def _sorted_vocabulary(vocab_ids: dict[str, int]) -> tuple[list[str], np.ndarray]:

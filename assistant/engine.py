@@ -50,6 +50,7 @@ class Assistant:
     _generic: frozenset[str] = frozenset()
     _variants: dict[str, str] = field(default_factory=dict)
     _phrase_terms: dict[str, list[str]] = field(default_factory=dict)  # concept phrase -> its terms
+    _english_typos: dict[str, str | None] = field(default_factory=dict, repr=False)  # asked of Sudachi once per word
     _last_expansion: tuple[str, list[str], tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
 
     # --- opening ------------------------------------------------------------------------------------
@@ -223,10 +224,10 @@ class Assistant:
         edit away (a few hundred short strings, only for a Latin word the guide does not know)."""
         if not (term.isascii() and term.isalpha() and 5 <= len(term) <= 20):
             return None
-        memo = self.index.memo.get("_english_typos")
-        if memo is None or len(memo) > 4096:
-            memo = self.index.memo["_english_typos"] = {}
+        memo = self._english_typos
         if term not in memo:
+            if len(memo) > 4096:  # (a long chat session: kept small)
+                memo.clear()
             memo[term] = self._english_typo_found(term)
         return memo[term]
 
