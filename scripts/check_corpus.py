@@ -21,8 +21,9 @@ The checks (names for ``--only``):
   states a version older than the stamp minus :data:`SUPPORTED_MINORS` without saying why.
 - ``diagrams``: in every ```text block drawn with box-drawing characters, each box closes at the same
   terminal cell column on every row, and no line is wider than :data:`MAX_DIAGRAM_CELLS` cells.
-- ``answer-first``: every ``##`` heading is a question, the first sentence after it stands on its own,
-  and a how-to heading gets inline code in its first paragraph.
+- ``answer-first``: every ``##`` heading is a question, the first sentence after it stands on its own
+  and is one the 要点 can quote (at most 220 characters, not only announcing what follows), and a how-to
+  heading gets inline code in its first paragraph.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant.cli import cell_width  # noqa: E402  (one width rule for the checks and for `ask`)
+from assistant.answer import quotable, sentence_lines  # noqa: E402  (what the 要点 can quote)
 from assistant.corpus import split_front_matter  # noqa: E402
 
 CORPUS = REPO / "corpus"
@@ -710,6 +712,20 @@ def _plain_start(sentence: str) -> str:
     return re.sub(r"^[\s*_「『（(]+", "", sentence)
 
 
+_QUOTE_LIMIT = 220  # the 要点 quotes sentences of at most this many characters (assistant.answer.sentence_lines)
+
+
+def _quoted_first(paragraph: str, first: str) -> bool:
+    """The 要点 can quote the paragraph's first sentence: it is short enough and does not only announce
+    what follows (a section whose opening cannot be quoted gets no 要点 at all)."""
+    lines = sentence_lines(paragraph)
+    if not lines:
+        return False
+    quoted = lines[0][0]
+    plain_first = re.sub(r"[`*]", "", first).strip()
+    return quoted.startswith(plain_first[:8]) and quotable(quoted)
+
+
 def check_answer_first(articles: list[Article]) -> list[Finding]:
     """Question headings, openings that stand on their own, and commands inline in how-to openings."""
     findings: list[Finding] = []
@@ -743,6 +759,10 @@ def check_answer_first(articles: list[Article]) -> list[Finding]:
                 findings.append(Finding(article.path, index + 1, "answer-first",
                                         f"「{heading}」の最初の文が「{weak}」で始まっています。前の文に頼らず、"
                                         f"概念の名前から答えてください: {first[:40]}"))
+            elif not _quoted_first(joined, first):
+                findings.append(Finding(article.path, index + 1, "answer-first",
+                                        f"「{heading}」の最初の文は要点に引用できません（{_QUOTE_LIMIT}字を超える、"
+                                        f"または「次のとおり」で終わる）。短い答えの文で始めてください: {first[:40]}"))
             if _HOW_TO.search(question) and not re.search(r"`[^`]+`", joined):
                 findings.append(Finding(article.path, index + 1, "answer-first",
                                         f"やり方を聞く見出し「{heading}」の最初の段落にコマンド（`kubectl …` などのインラインコード）がありません"))

@@ -66,6 +66,14 @@ def test_held_out_question_set(guide, name):
     assert not low  # figures only: the held-out questions are not printed
 
 
+def test_every_covered_answer_has_a_summary(guide):
+    # A section whose opening the 要点 cannot quote (a sentence over 220 characters) was answered "full"
+    # with no 要点 at all; the corpus check now refuses such openings.
+    questions = [q for name in GUIDE_SETS for q in load_question_set(DATA / name) if q.group == "in_scope"]
+    bare = [q.text for q in questions if (a := guide.ask(q.text)).coverage == "full" and not a.summary]
+    assert not bare
+
+
 def test_the_tuning_set_measures_answers_not_only_articles():
     questions = load_question_set(DATA / "questions.yaml")
     in_scope = [q for q in questions if q.group == "in_scope"]

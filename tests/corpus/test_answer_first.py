@@ -68,3 +68,15 @@ def test_a_heading_followed_by_a_code_block_or_table_instead_of_a_sentence_fails
     findings = check_corpus.check_answer_first([article])
     assert [f.line for f in findings] == [line_of(article, "```bash"), line_of(article, "| 項目")], listing(findings)
     assert all("直後が文ではありません" in f.message for f in findings)
+
+
+@pytest.mark.parametrize("opening", [
+    "Pod とは、" + "1つ以上のコンテナをまとめ、同じネットワークとストレージを共有させて、" * 6 + "動かす単位です。",
+    "Pod とコンテナを比べると次のとおりです。",
+])
+def test_a_first_sentence_the_summary_cannot_quote_fails(tmp_path, opening):
+    # Too long for the 要点, or only announcing a table: the section would be answered without a 要点.
+    article = plant(tmp_path, GOOD.replace("Pod とは、1つ以上のコンテナをまとめて動かす Kubernetes の最小単位です。", opening))
+    findings = check_corpus.check_answer_first([article])
+    assert [f.line for f in findings] == [line_of(article, opening[:12])], listing(findings)
+    assert "要点に引用できません" in findings[0].message
