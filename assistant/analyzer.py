@@ -21,6 +21,8 @@ _OOV_WORD_IDS = 0xF000_0000  # word ids from here on are unknown words: one id p
 CHUNK_BYTES = 40_000  # stay well below Sudachi's limit
 
 STOP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "接続詞", "感動詞", "代名詞", "副詞", "連体詞"})
+# Adverbs that carry a topic (「ReplicaSetを直接作らないのはなぜ？」): kept although adverbs are stop words.
+CONTENT_ADVERBS = frozenset({"直接"})
 # Normalized forms that carry no topic: light verbs and question scaffolding (教えて, 方法, 何ですか).
 STOP_WORDS = frozenset({
     "為る", "有る", "居る", "成る", "出来る", "教える", "下さる", "呉れる", "貰う", "頂く", "知る", "思う", "言う",
@@ -152,14 +154,19 @@ class Analyzer:
         """Everything that changes the terms produced: part of the index cache key."""
         return "|".join([ANALYZER_VERSION, "C", _sudachi_id(), ",".join(sorted(STOP_POS)),
                          hashlib.sha256("\n".join(sorted(STOP_WORDS)).encode()).hexdigest()[:16],
+                         ",".join(sorted(CONTENT_ADVERBS)),
                          self.synonyms.digest])
 
     def _stop_pos(self):
-        matcher = getattr(self._local, "stop_pos", None)
-        if matcher is None:
+        """A test of a morpheme: its part of speech carries no topic (and it is not a content adverb)."""
+        test = getattr(self._local, "stop_pos", None)
+        if test is None:
             matcher = self._dict().pos_matcher(lambda pos: pos[0] in STOP_POS)
-            self._local.stop_pos = matcher
-        return matcher
+
+            def test(morpheme) -> bool:
+                return matcher(morpheme) and morpheme.normalized_form() not in CONTENT_ADVERBS
+            self._local.stop_pos = test
+        return test
 
     def _content(self, text: str) -> tuple[list[str], list[str]]:
         """Terms and surfaces of the content morphemes, before synonyms: the hot path of an index build.

@@ -31,6 +31,13 @@ def test_particles_auxiliaries_and_symbols_are_dropped(plain):
     assert terms == ["ポッド", "コンテナ", "違い"]
 
 
+def test_adverbs_are_dropped_except_those_that_carry_a_topic(plain):
+    # 直接 tells 「ReplicaSetを直接作らないのはなぜ？」 from the other sections about making ReplicaSets
+    terms = plain.terms("すぐにちゃんと作る")
+    assert "作る" in terms and not {"直ぐ", "ちゃんと"} & set(terms)
+    assert plain.terms("ReplicaSetを直接作らないのはなぜ？") == ["replicaset", "直接", "作る"]
+
+
 @pytest.mark.parametrize("variants", [
     ("ns", "namespace", "Namespace", "ネームスペース", "名前空間"),
     ("svc", "Service", "サービス"),

@@ -238,6 +238,8 @@ def test_words_that_frame_a_question_do_not_pick_its_article(guide):
     # token is the guide's トークン; 大丈夫 frames the question
     ("APIを使わないPodにSAのtokenを自動でマウントさせたくない", "pod-security", "ServiceAccount", "automountserviceaccounttoken"),
     ("execできる権限ってみんなに配っちゃって大丈夫？", "exec", "気をつけること", "pods/exec"),
+    # 直接 is a topic word although it is an adverb
+    ("ReplicaSetって自分で直接作っちゃダメなの？", "replicaset", "直接作らない", "ローリングアップデート"),
     # learner English for the guide's katakana and kanji (provisioning, dynamic, reclaim), with a typo (dynamc)
     ("パーシステントボリュームのreclaimポリシーってdynamc provisioningだとデフォルト何？", "persistent-volume",
      "PVCを削除したら", "delete"),
