@@ -303,7 +303,10 @@ def question_tokens(tokens: list[Token], question: str) -> list[Token]:
             if surface in flags and len(surface) > 1:  # -it: the flags -i and -t
                 out.extend(Token(c, c) for c in surface)
                 continue
-            if all(w in ENGLISH_FUNCTION_WORDS for w in words) or (len(surface) == 1 and surface not in flags):
+            if len(surface) == 1 and surface in flags:  # -A is a flag, though "a" is a function word
+                out.append(token)
+                continue
+            if all(w in ENGLISH_FUNCTION_WORDS for w in words) or len(surface) == 1:
                 continue
         out.append(token)
     return out

@@ -109,6 +109,7 @@ def test_english_function_words_and_stray_letters_never_become_terms(domain):
     assert "t" not in terms("デプロイメンt")  # a typo's stray letter cannot match the -t flag
     assert {"i", "t"} <= set(terms("kubectl exec -it の意味"))  # a written flag stays, one letter each
     assert "n" in terms("kubectl get pods -n dev")
+    assert "a" in terms("-A ってなんのフラグの省略？")  # a written flag, though "a" is also an English word
 
 
 @pytest.mark.parametrize("name", ["synonyms.yaml", "concepts.yaml"])

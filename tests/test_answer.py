@@ -120,6 +120,8 @@ def _summary(answer) -> str:
     ("今のNamespaceを切り替えたい", "kubectlconfigset-context"),
     ("コンテナをrootユーザーで動かさないようにするには？", "runasnonroot"),
     ("cpu: 500m はどういう意味？", "0.5"),
+    # a flag the question writes (-A) is a word of it, though "a" is also English
+    ("-A ってなんのフラグの省略？", "--all-namespaces"),
     # a sentence opening with a connective (ただし) stands alone without it
     ("Fargateだと使えないものってあるの？", "daemonset"),
     # the remedy that goes on from the quoted sentence (「その場合は…」)
