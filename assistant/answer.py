@@ -183,8 +183,9 @@ _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|�
                         r"そして|しかし|でも|つまり|そこで|次に|逆に|同様に|加えて|実際(?:には|に|、)|ほかに|他に|前者|後者|上記|以下|下記)")
 # A connective that adds a statement without pointing back: the sentence after it stands alone
 # (「ただし Fargate では DaemonSet が使えません。」), so it may be quoted without the word.
-_CONNECTIVE = re.compile(r"^(?:(?:また|ただし|なお|さらに|加えて|同様に|次に)[、,]?|(?:次|上|下)の例(?:のように|の)[、,]?)\s*")  # (「上の例のように maxSurge: 1…」)
-_CONNECTIVE_STARTS = frozenset("まただなさ加同次上下")
+_CONNECTIVE = re.compile(r"^(?:(?:また|ただし|なお|さらに|加えて|同様に|次に)[、,]?|(?:次|上|下)の例(?:のように|の)[、,]?"
+                         r"|(?:上の)?[表図]の(?:とおり|通り)[、,]?)\s*")  # (「上の例のように maxSurge: 1…」「表のとおり、4台は…」)
+_CONNECTIVE_STARTS = frozenset("まただなさ加同次上下表図")
 # A sentence that goes on from the one before with what to do or what follows (「その場合は…」「そこで…」).
 _GOES_ON = re.compile(r"^(?:その場合|この場合|そのとき|その際|そこで|そのため|このため|これにより|そうすれば|そうすると)")
 # The opening words of what to do in a case just described (「この場合は、」), dropped when quoted alone.
