@@ -540,7 +540,7 @@ def _candidates(asking: _Asking, titles: TitlePointers) -> _Candidates:
         if is_label:
             value += settings.label_bonus
             found.labelled.add(sentence)
-        if held or position < len(settings.opening_bonus) or sentence in found.steps:
+        if held or position < len(settings.opening_bonus) or sentence in found.steps or sentence in found.remedies:
             found.scored.append((value, position, sentence, held))
     return found
 

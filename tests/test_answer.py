@@ -120,6 +120,8 @@ def _summary(answer) -> str:
     ("今のNamespaceを切り替えたい", "kubectlconfigset-context"),
     ("コンテナをrootユーザーで動かさないようにするには？", "runasnonroot"),
     ("cpu: 500m はどういう意味？", "0.5"),
+    # a problem's remedy after a code block is quoted even though it repeats no word of the question
+    ("Pod が Pending のままで Insufficient cpu って出る", "requestsを見直す"),
     # 「表のとおり、4台は…」 is quoted without its pointer to the table
     ("etcdを4台にしたら3台より強くなる？", "4台は3台と耐障害性が変わりません"),
     # a flag the question writes (-A) is a word of it, though "a" is also English
