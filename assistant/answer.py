@@ -128,7 +128,10 @@ class Conversation:
             self.terms, self.topic = (), ""
 
 
-_DEFINITION_QUESTION = re.compile(r"とは|の役割|って(?:結局|そもそも|一体|いったい|つまり)?(何|なに|なん)(?!のため)|は何|はなに|何ですか|なんですか|意味|what is", re.I)
+# (「何文字」「何台」「何秒」ask for a number, 「なんで」 asks why and 「意味ない」 says "pointless": none asks what X is)
+_COUNTED = r"(?![0-9０-９]*(?:文字|台|秒|行|個|回|人|日|時間|分|年|件|倍|番|度|つ|本|枚|ヶ月|か月|バイト|で))"
+_DEFINITION_QUESTION = re.compile(rf"とは|の役割|って(?:結局|そもそも|一体|いったい|つまり)?(?:何|なに|なん){_COUNTED}(?!のため)|は何{_COUNTED}"
+                                  r"|はなに|何ですか|なんですか|意味(?!(?:が|は)?(?:ない|無い|ねー|ねえ))|what is", re.I)
 
 
 _COMPARISON = re.compile(r"違い|違う|比較|比べ|差|どっち|どちら|vs", re.I)

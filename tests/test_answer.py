@@ -85,6 +85,9 @@ def test_question_intent_is_read_from_the_wording():
     from assistant.answer import asks_definition, asks_task
     assert asks_definition("svcとは") and asks_definition("Podって何？") and asks_definition("ネームスペースの意味")
     assert not asks_definition("Podとコンテナの違いは何ですか？")  # a comparison
+    # a number asked for, a why, a "pointless": none asks what something is
+    assert not any(asks_definition(q) for q in ("namespaceの名前って何文字まで付けられる？", "etcdは何台必要？",
+                                                 "これってなんで動かないの", "4台にしても意味ないって言われた"))
     assert asks_task("定期的にバッチ処理を実行したい") and asks_task("コンテナに入るには？") and asks_task("ロールバックの方法")
     assert not asks_task("Serviceのタイプは？")
 
