@@ -130,3 +130,6 @@ def test_a_learners_framing_words_are_no_terms_of_the_question():
     question = "先輩に言われたのですが、具体的にどの部品が動くのかさっぱりです"
     terms = [t.term for t in question_tokens(Analyzer().tokens(question), question)]
     assert "部品" in terms and not {"先輩", "具体的", "さっぱり"} & set(terms)
+    question = "社内勉強会で説明することになった、入門したての自分でも腑に落ちるように一気に教えて"
+    terms = [t.term for t in question_tokens(Analyzer().tokens(question), question)]
+    assert "説明" in terms and not {"勉強会", "入門", "腑", "一気"} & set(terms)

@@ -255,6 +255,9 @@ def test_words_that_frame_a_question_do_not_pick_its_article(guide):
     # a long question's chatter (みなさん, 〜しておきたい) is no topic the guide must hold
     ("本番でPodが再起動すると前のログが消えてしまって障害調査ができません。何ヶ月か保存しておきたいのですが、"
      "みなさんどうやってログを集めていますか？", "logs", "長期保存", "fluentbit"),
+    # so is the framing of a long question (社内勉強会で…説明することになりました)
+    ("社内勉強会でKubernetesのServiceについて説明することになりました。ClusterIPとNodePortの違いをわかりやすく教えてください",
+     "service", "タイプ", "nodeport"),
 ])
 def test_colloquial_wishes_reach_the_section_that_solves_them(guide, question, doc_id, section, fact):
     answer = guide.ask(question)
