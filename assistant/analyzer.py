@@ -260,6 +260,7 @@ don't doesn't can't isn't there's where's who's let's
 shouldn't wouldn't couldn't didn't aren't wasn't weren't haven't hasn't won't shouldn wouldn couldn didn aren
 wasn weren haven hasn doesn isn
 actually each every without with other others still only always again even ever yet
+instead per across single inside
 """.split())
 _FLAG = re.compile(r"(?<![\w-])-([A-Za-z]{1,3})(?![\w-])")
 

@@ -221,6 +221,9 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     # a loanword typed in hiragana is read in katakana (セキュリティコンテキスト, ロールアウト)
     ("せきゅりてぃこんてきすとって何", "pod-security", "securitycontext"),
     ("deploymentのろーるあうとが終わるまで進み具合を見ていたい", "deployment", "kubectlrolloutstatus"),
+    # headless is the guide's ヘッドレス (not corrected to "headers"); "how many" asks for a count (台)
+    ("what is a headless service", "service", "clusterip:none"),
+    ("how many control plane nodes do I need", "cluster-sizing", "3台"),
 ])
 def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_id, fact):
     answer = guide.ask(question)
