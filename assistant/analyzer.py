@@ -243,6 +243,10 @@ class Analyzer:
         """Index terms of a text."""
         return _synonyms_on_lists(*self._content(text), self.synonyms)[0]
 
+    def reading(self, text: str) -> str:
+        """How a text is read, in katakana (原因 → ゲンイン), as Sudachi's dictionary gives it."""
+        return "".join(m.reading_form() for m in self._tokenizer().tokenize(text))
+
 
 # --- the question side: English wording and stray letters ------------------------------------------
 

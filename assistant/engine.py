@@ -149,8 +149,14 @@ class Assistant:
         latin: set[str] = set()
         text = terminal_text(question[:MAX_QUESTION_CHARS])  # escape sequences are no words of a question
         text = self._katakana_loanwords(text)
+        tokens = self.analyzer.tokens(text, parts=True)
+        if any(t.term not in vocab and _HIRAGANA.fullmatch(t.surface) for t in tokens):
+            # a word typed in hiragana that Sudachi could not read (げんいん → げん, いん): read it again
+            rewritten = self._hiragana_words(text)
+            if rewritten != text:
+                text, tokens = rewritten, self.analyzer.tokens(rewritten, parts=True)
         english = _ENGLISH_SENTENCE.search(text) is not None
-        for token in question_tokens(self._english_words(self.analyzer.tokens(text, parts=True)), text):
+        for token in question_tokens(self._english_words(tokens), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]
             if (term.isascii() and (_latin_name(token.surface) or (len(term) >= 3 and term.isalpha()))) \
@@ -216,6 +222,62 @@ class Assistant:
             return "".join(out)
 
         return _HIRAGANA_RUN.sub(lambda m: rewrite(m) if _LOANWORD_MARK.search(m.group(0)) else m.group(0), text)
+
+    def _hiragana_words(self, text: str) -> str:
+        """The question with the guide's words that a learner typed in hiragana (IME off) written as the
+        guide writes them: げんいん → 原因, じどうせいせい → 自動生成, ろぐ → ログ, めもり → メモリ. Only a
+        run of hiragana that Sudachi reads into a word the guide does not know is rewritten (ひょうじ and
+        かくにん it reads as 表示 and 確認 itself), and not one that ends a word written in kanji (大きい,
+        尽くさないように), piece by piece, longest first: a piece of three or more
+        letters read like one of the guide's kanji words, or a piece whose katakana spelling is one of the
+        guide's loanwords; the letters between (particles, endings) stay."""
+        vocab = self.index.postings.vocab
+        runs = [m for m in _HIRAGANA_WORDS.finditer(text)
+                if not (m.start() and _KANJI.match(text[m.start() - 1]))  # (okurigana: 大きい, 動かせない)
+                and any(t not in vocab for t in self.analyzer.terms(m.group(0)))]
+        if not runs:
+            return text
+        readings = self._kanji_readings()
+
+        def loanword(katakana: str) -> bool:
+            terms = self.analyzer.terms(katakana)
+            return len(terms) == 1 and terms[0] in vocab and _LOANWORD.fullmatch(terms[0]) is not None
+
+        def rewrite(run: str) -> str:
+            out, i = [], 0
+            while i < len(run):
+                for j in range(min(len(run), i + 12), i + 1, -1):
+                    katakana = run[i:j].translate(_TO_KATAKANA)
+                    word = readings.get(katakana) if j - i >= 3 else None
+                    # a two-letter piece only stands alone between particles (ろぐで → ログで, not いっぱい → いっパイ)
+                    alone = j - i >= 3 or ((not i or run[i - 1] in _PARTICLES) and (j == len(run) or run[j] in _PARTICLES + "っ"))
+                    if word is None and alone and loanword(katakana):
+                        word = katakana
+                    if word:
+                        out.append(word)
+                        i = j
+                        break
+                else:
+                    out.append(run[i])
+                    i += 1
+            return "".join(out)
+
+        for m in reversed(runs):
+            text = text[:m.start()] + rewrite(m.group(0)) + text[m.end():]
+        return text
+
+    def _kanji_readings(self) -> dict[str, str]:
+        """The guide's kanji words (two or more letters) by their katakana reading, one word per reading
+        (a reading two words share is left out); worked out once per index, when first needed."""
+        found = self.index.memo.get("_kanji_readings")
+        if found is None:
+            by_reading: dict[str, set[str]] = {}
+            for term in self.index.postings.vocab:
+                if len(term) >= 2 and _KANJI.search(term):
+                    by_reading.setdefault(self.analyzer.reading(term), set()).add(term)
+            found = self.index.memo["_kanji_readings"] = {r: next(iter(ts)) for r, ts in by_reading.items()
+                                                            if len(ts) == 1 and len(r) >= 3}
+        return found
 
     def _english_typo(self, term: str) -> str | None:
         """The one known word that an English word one edit away stands for, or None: the guide's
@@ -414,6 +476,11 @@ MAX_SPELLED = 3  # unknown English words per question tried as typos: a question
 
 
 _HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]{4,}")
+_HIRAGANA_WORDS = re.compile(r"[ぁ-ゖー]{2,}")
+_HIRAGANA = re.compile(r"[ぁ-ゖー]+")
+_PARTICLES = "のをがでにはとへもや"  # (and っ of 〜って after a word)
+_KANJI = re.compile(r"[一-龥]")
+_LOANWORD = re.compile(r"[ァ-ヶー・a-z0-9.-]+")  # a loanword, or the Latin name a synonym gives it
 _LOANWORD_MARK = re.compile(r"[ーぁぃぅぇぉゔ]")
 _TO_KATAKANA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}
 

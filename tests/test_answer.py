@@ -221,6 +221,10 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     # a loanword typed in hiragana is read in katakana (セキュリティコンテキスト, ロールアウト)
     ("せきゅりてぃこんてきすとって何", "pod-security", "securitycontext"),
     ("deploymentのろーるあうとが終わるまで進み具合を見ていたい", "deployment", "kubectlrolloutstatus"),
+    # words typed in hiragana with the IME off: loanwords (ろぐ → ログ) and kanji words read aloud (じどうせいせい)
+    ("まにふぇすとをじどうせいせいしたい", "manifest-generation", "--dry-run=client"),
+    ("ぽっどのろぐがみたい", "logs", "kubectllogs"),
+    ("ねーむすぺーすのさくじょ", "namespace", "kubectldeletenamespace"),
     # headless is the guide's ヘッドレス (not corrected to "headers"); "how many" asks for a count (台)
     ("what is a headless service", "service", "clusterip:none"),
     ("how many control plane nodes do I need", "cluster-sizing", "3台"),
@@ -448,3 +452,10 @@ def test_a_word_many_sections_use_but_none_is_about_is_a_mention_that_points_to_
     answer = guide.ask("kubeletとは")
     assert answer.coverage == "mention" and not answer.answered
     assert "**kubelet**" in answer.hits[0].text and "ワーカーノード" in answer.hits[0].section
+
+
+def test_hiragana_is_read_again_only_where_sudachi_could_not_read_it(guide):
+    # げんいん → 原因 and ろぐ → ログ; okurigana (大きい) and ordinary words (いっぱい) stay as typed
+    assert guide._hiragana_words("CrashLoopBackOffのげんいんをろぐでしらべたい") == "CrashLoopBackOffの原因をログでしらべたい"
+    for question in ("大きいノードと小さいノード", "ディスクがいっぱいになった", "かくにんしたい"):
+        assert guide._hiragana_words(question) == question
