@@ -16,18 +16,20 @@ from conftest import DATA, DOCS, needs_docs
 
 # file: minimum figures (keys: Report attributes; recall@k as "r1", "r3")
 GUIDE_SETS = {
-    "questions.yaml": dict(r1=0.94, r3=0.97, answered=0.96, declined=0.90, section_r1=0.79, fact_summary=0.86,
-                           fact_passage=0.91, near_miss_declined=0.78),
+    "questions.yaml": dict(r1=0.94, r3=0.97, answered=0.97, declined=0.90, section_r1=0.80, fact_summary=0.87,
+                           fact_passage=0.92, near_miss_declined=0.78),
     "questions_holdout.yaml": dict(r1=0.92, r3=0.96, answered=0.92, declined=0.95),
     # development sets by fresh authors (tuned on after they were measured)
-    "answers_dev.yaml": dict(r1=0.96, section_r1=0.80, fact_summary=0.72, fact_passage=0.83, answered=0.93,
+    "answers_dev.yaml": dict(r1=0.96, section_r1=0.81, fact_summary=0.76, fact_passage=0.84, answered=0.94,
                              near_miss_declined=0.64),
-    "answers_dev2.yaml": dict(r1=0.96, section_r1=0.81, fact_summary=0.83, fact_passage=0.91, answered=0.97,
+    "answers_dev2.yaml": dict(r1=0.96, section_r1=0.82, fact_summary=0.86, fact_passage=0.91, answered=0.98,
                               near_miss_declined=0.60),
-    "answers_dev3.yaml": dict(r1=0.91, section_r1=0.77, fact_summary=0.70, fact_passage=0.82, answered=0.92,
-                              near_miss_declined=0.61),
-    "answers_dev4.yaml": dict(r1=0.88, section_r1=0.69, fact_summary=0.62, fact_passage=0.72, answered=0.89,
+    "answers_dev3.yaml": dict(r1=0.91, section_r1=0.78, fact_summary=0.76, fact_passage=0.84, answered=0.96,
+                              near_miss_declined=0.62),
+    "answers_dev4.yaml": dict(r1=0.89, section_r1=0.71, fact_summary=0.70, fact_passage=0.76, answered=0.92,
                               near_miss_declined=0.69),
+    "answers_dev5.yaml": dict(r1=0.92, section_r1=0.75, fact_summary=0.73, fact_passage=0.79, answered=0.92,
+                              near_miss_declined=0.68),
 }
 # Held-out sets written by another session without seeing the engine (never tuned on). They arrive
 # with their own branch: each test skips until its file is here.
