@@ -264,7 +264,7 @@ don't doesn't can't isn't there's where's who's let's
 shouldn't wouldn't couldn't didn't aren't wasn't weren't haven't hasn't won't shouldn wouldn couldn didn aren
 wasn weren haven hasn doesn isn
 actually each every without with other others still only always again even ever yet
-instead per across single inside
+instead per across single inside has have had enough
 """.split())
 _FLAG = re.compile(r"(?<![\w-])-([A-Za-z]{1,3})(?![\w-])")
 
@@ -275,7 +275,7 @@ QUESTION_CHATTER = frozenset({"先輩", "上司", "さっぱり", "いまいち"
                               "困る", "最近", "初心者", "色々", "いろいろ", "ちょっと", "なんか", "教え", "詳しい", "一言", "今",
                               "おく", "皆", "さん", "皆さん", "普通", "やばい", "大丈夫",
                               "いま", "入門", "勉強", "勉強会", "会社", "腑", "一気", "怖い", "ぽい",
-                              "そんな", "捲る", "聞く"})
+                              "そんな", "捲る", "聞く", "手っ取り"})
 
 
 # What a learner's own application is built with (「MySQLをPodで動かしてたら…」): context of a Kubernetes

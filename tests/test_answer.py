@@ -262,6 +262,8 @@ def test_words_that_frame_a_question_do_not_pick_its_article(guide):
     # a long question's chatter (みなさん, 〜しておきたい) is no topic the guide must hold
     ("本番でPodが再起動すると前のログが消えてしまって障害調査ができません。何ヶ月か保存しておきたいのですが、"
      "みなさんどうやってログを集めていますか？", "logs", "長期保存", "fluentbit"),
+    # 手っ取り早い frames the question; the guide never says it
+    ("Deploymentを外から見えるようにする一番手っ取り早いコマンド", "service", "作成", "kubectlexpose"),
     # so is the framing of a long question (社内勉強会で…説明することになりました)
     ("社内勉強会でKubernetesのServiceについて説明することになりました。ClusterIPとNodePortの違いをわかりやすく教えてください",
      "service", "タイプ", "nodeport"),
