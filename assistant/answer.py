@@ -129,12 +129,25 @@ class Conversation:
 
 
 # (「何文字」「何台」「何秒」ask for a number, 「なんで」 asks why and 「意味ない」 says "pointless": none asks what X is)
-_COUNTED = r"(?![0-9０-９]*(?:文字|台|秒|行|個|回|人|日|時間|分|年|件|倍|番|度|つ|本|枚|ヶ月|か月|バイト|で))"
-_DEFINITION_QUESTION = re.compile(rf"とは|の役割|って(?:結局|そもそも|一体|いったい|つまり)?(?:何|なに|なん){_COUNTED}(?!のため)|は何{_COUNTED}"
+_COUNTED = r"(?![0-9０-９]*(?:文字|台|秒|行|個|回|人|日|時間|分|年|件|倍|番|度|つ|本|枚|ヶ月|か月|バイト|種類|で))"
+_DEFINITION_QUESTION = re.compile(rf"とは|の役割|って(?:結局|そもそも|一体|いったい|つまり)?(?:何|なに|なん){_COUNTED}(?!のため)|は何{_COUNTED}(?!のため)"
                                   r"|はなに|何ですか|なんですか|意味(?!(?:が|は)?(?:ない|無い|ねー|ねえ))|what is", re.I)
 
 
 _COMPARISON = re.compile(r"違い|違う|比較|比べ|差|どっち|どちら|vs", re.I)
+
+
+# Where "what is X" names its X: X is what comes before it (「…の -L オプション」 in 「kubectl get の -L オプションって何」).
+_DEFINED = re.compile(r"って|とは|は(?:何|なに|どういう)|の意味|の役割")
+
+
+def defined_phrase(question: str) -> str:
+    """The X of a "what is X" question that names more than X: the words before its って/とは/の意味,
+    from the last の on (「kubectl get の -L オプションって何」 → 「-L オプション」); "" when the question has
+    no such marker or no の before it (「svcとは」: X is all it names)."""
+    found = _DEFINED.search(question)
+    pieces = re.split(r"[のノ、,]", question[:found.start()]) if found else []
+    return pieces[-1].strip() if len(pieces) > 1 else ""
 
 
 def asks_definition(question: str) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from .analyzer import (APPLICATION_STACK, ENGLISH_FUNCTION_WORDS, Analyzer, Synonyms, Token, apply_synonyms, load_concepts, load_synonyms, question_tokens,
                        synonym_digest)
 from .answer import (DEFAULT_ANSWER, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer,
-                     AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, asks_task, build_summary,
+                     AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, defined_phrase, asks_task, build_summary,
                      choose_hits, is_follow_up, make_hits)
 from .cache import open_index
 from .files import CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, shown_name
@@ -223,6 +223,16 @@ class Assistant:
 
         return _HIRAGANA_RUN.sub(lambda m: rewrite(m) if _LOANWORD_MARK.search(m.group(0)) else m.group(0), text)
 
+    def _defined(self, question: str, terms: list[str]) -> frozenset[str]:
+        """For "what is X", the question's terms that name X when it names more than X (「kubectl get の -L
+        オプションって何」 → l, オプション); empty otherwise."""
+        if not asks_definition(question):
+            return frozenset()
+        phrase = defined_phrase(question)
+        vocab = self.index.postings.vocab
+        named = frozenset(t for t in self.analyzer.terms(phrase) if t in terms and t in vocab) if phrase else frozenset()
+        return named if named and named != frozenset(terms) else frozenset()
+
     def _hiragana_words(self, text: str) -> str:
         """The question with the guide's words that a learner typed in hiragana (IME off) written as the
         guide writes them: げんいん → 原因, じどうせいせい → 自動生成, ろぐ → ログ, めもり → メモリ. Only a
@@ -384,7 +394,8 @@ class Assistant:
                         definition=asks_definition(query) or about_domain, extra=self.expand(query, terms),
                         task=asks_task(query), unknown_name=unknown_name, overview=asks_overview(query) or about_domain,
                         subject=frozenset(t for t in terms if t not in self._generic and t in self.index.postings.vocab),
-                        latin=latin, judged=self.judged_terms(query, terms), settings=self.search_settings)
+                        latin=latin, judged=self.judged_terms(query, terms),
+                        defined=self._defined(query, terms), settings=self.search_settings)
         return terms, follow_up, result
 
     def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:

@@ -252,7 +252,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
            definition: bool = False, extra: list[str] | None = None, task: bool = False,
            unknown_name: bool = False, overview: bool = False, subject: frozenset[str] | None = None,
            latin: frozenset[str] | None = None, judged: list[str] | None = None,
-           settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
+           defined: frozenset[str] = frozenset(), settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
     """Rank the articles for these terms and measure how well the best one covers them.
 
     ``prefer`` is the article a follow-up question most likely continues: it counts for more.
@@ -266,7 +266,10 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     topic words; by default its known words) is preferred. ``latin`` are the terms the question writes
     in Latin letters (names, for telling "about it" from "mentions it"). ``judged`` are the terms whether
     the corpus covers the question is judged on (default ``terms``): a learner phrase that points to a
-    concept (毎回打つのだるい → alias) is judged by the concept's word, not by its everyday words."""
+    concept (毎回打つのだるい → alias) is judged by the concept's word, not by its everyday words.
+    ``defined`` are, for "what is X", the terms of X when the question names more than X (「kubectl get
+    の -L オプションって何」 asks what -L is, not what kubectl get is): only a passage defining them counts
+    as the defining one (default: any question word)."""
     postings = index.postings
     own_scores = postings.get_scores(terms)
     scores = own_scores
@@ -280,9 +283,10 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         return SearchResult(tuple(terms), (), 0.0, False)
     query = set(terms) | set(extra or ())
     weights = {t: _weight(index, t, settings) * (1.0 if t in terms else settings.expansion_weight) for t in query}
-    intent = Intent(definition, task)
+    intent = Intent(definition, task, defined)
     own = subject if subject is not None else frozenset(t for t in terms if t in postings.vocab)
-    scored = _reranked(index, articles, terms, query, own, prefer, definition, task, overview, extra, settings)
+    scored = _reranked(index, articles, terms, query, own, prefer, definition, task, overview, extra, settings,
+                       defined)
     # Passages are re-scored only for the articles kept, when first asked for: which passage is shown
     # does not move an article.
     total = sum(weights.values())
@@ -344,7 +348,7 @@ def _articles(index: SearchIndex, scores: np.ndarray, definition: bool, settings
 
 def _reranked(index: SearchIndex, articles: _Articles, terms: list[str], query: set[str], own: frozenset[str],
               prefer: str | None, definition: bool, task: bool, overview: bool, extra: list[str] | None,
-              settings: SearchSettings) -> list[tuple[float, int, int]]:
+              settings: SearchSettings, defined: frozenset[str] = frozenset()) -> list[tuple[float, int, int]]:
     """(score, document index, position in ``articles.doc_ids``) of the best articles, best first: their
     scores times what their titles, kinds and headings say about the question (see ``search``)."""
     postings = index.postings
@@ -379,7 +383,7 @@ def _reranked(index: SearchIndex, articles: _Articles, terms: list[str], query: 
         if name and settings.named_page_boost and kind == "concept" and name in title:
             boost *= 1.0 + settings.named_page_boost  # "Namespaceって何のため" → the page named Namespace
         if definition and settings.defining_doc_boost and _defines_here(
-                index, articles.candidates[articles.starts[i]:articles.ends[i]], query):
+                index, articles.candidates[articles.starts[i]:articles.ends[i]], defined or query):
             boost *= 1.0 + settings.defining_doc_boost  # 「etcd ってなに」 → the article with 「etcd とは？」
         if concept_words and title and title <= query and title & concept_words and not stub:
             boost *= 1.0 + settings.concept_page_boost  # 「パスワードを書きたくない」 → the page titled Secret
@@ -600,6 +604,7 @@ class Intent(NamedTuple):
 
     definition: bool = False  # "what is X"
     task: bool = False  # "how do I X"
+    defined: frozenset[str] = frozenset()  # the terms of X, when the question names more than X
 
 
 def own_heading_terms(index: SearchIndex, pid: int) -> tuple[str, ...]:
@@ -724,7 +729,7 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     # A defining passage is preferred when it defines what was asked (its own heading shares a word
     # with the question), or is the article's lead: "サイドカーとは？" does not answer "Podとは？", and
     # "startup probe とは？" under "liveness probeとreadiness probeの違いは？" does not answer "liveness probeとは".
-    if intent.definition and index.defines[pid] and (no_heading or own & query):
+    if intent.definition and index.defines[pid] and (no_heading or own & (intent.defined or query)):
         boost *= 1.0 + settings.definition_boost
     if intent.task and settings.howto_boost and is_howto_heading(index, pid):
         boost *= 1.0 + settings.howto_boost  # "どうやって見るの" → 「…を見るには？」, not 「…はどこに保存されている？」

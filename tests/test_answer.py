@@ -88,8 +88,19 @@ def test_question_intent_is_read_from_the_wording():
     # a number asked for, a why, a "pointless": none asks what something is
     assert not any(asks_definition(q) for q in ("namespaceの名前って何文字まで付けられる？", "etcdは何台必要？",
                                                  "これってなんで動かないの", "4台にしても意味ないって言われた"))
+    assert not asks_definition("kube-proxyのモードって何種類あるの？")  # a count of kinds
     assert asks_task("定期的にバッチ処理を実行したい") and asks_task("コンテナに入るには？") and asks_task("ロールバックの方法")
     assert not asks_task("Serviceのタイプは？")
+
+
+def test_what_is_x_names_its_x_before_the_question_words(guide):
+    from assistant.answer import defined_phrase
+    assert defined_phrase("kubectl get の -L オプションって何") == "-L オプション"
+    assert defined_phrase("kubectl get pods の READY が 1/2 って出てるのはどういう意味？") == "READY が 1/2"
+    assert defined_phrase("cpu: 500m はどういう意味？") == ""  # X is all the question names
+    # so the passage defining kubectl get does not answer what its READY column means
+    answer = guide.ask("kubectl get pods の READY が 1/2 って出てるのはどういう意味？")
+    assert "READY" in answer.hits[0].section and "準備ができたコンテナ数" in answer.hits[0].text
 
 
 def test_casual_why_and_what_for_questions_ask_for_an_overview():
