@@ -191,7 +191,7 @@ TOPICLESS_WORDS = ("コマンド", "設定", "例", "設定例", "サンプル",
                    "具体", "具体例", "手順", "実行", "やる", "見る", "調べる", "一覧", "種類", "例えば")
 
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])\s*")
+_SENTENCE_END = re.compile(r"(?<=[。！？])\s*|(?<=[!?])(?:\s+|$)")  # (ASCII ! and ? end a sentence only before a space: != is code)
 _MARKUP = re.compile(r"\*\*|`|^\s*(?:[-*+]|\d+\.)\s+|^>\s*", re.M)  # not "__": __start_kubectl is a name
 # A sentence opening with one of these leans on the one before it and cannot be quoted alone.
 _DEPENDENT = re.compile(r"^(?:これ|それ|その|この|あの|あれ|こう|そう|こちら|そちら|ここ|そこ|また|ただし|一方|なお|"
@@ -508,6 +508,7 @@ class _Candidates(NamedTuple):
     remedies: set[str]  # what to do about a problem (「その場合は…」)
     steps: set[str]  # the first step of a procedure that shows a command
     labelled: set[str]  # rows and items whose label names a detail word
+    openers: int  # how many of the first sentences are the opening: those of the first paragraph
 
 
 def _asking(first: Hit, terms: list[str], wanted: set[str], index: SearchIndex, task: bool,
@@ -533,7 +534,9 @@ def _candidates(asking: _Asking, titles: TitlePointers) -> _Candidates:
     first, settings = asking.first, asking.settings
     units = sentence_lines(first.text)
     # What the author set in bold is the section's point (「一言でまとめると、**…**」).
-    found = _Candidates(emphasized(first.text, settings.emphasis_chars), [], {}, set(), set(), set())
+    # The opening is the first paragraph's first sentences: one after a code block elaborates.
+    openers = sum(1 for _unit, at in units[:len(settings.opening_bonus)] if units and at == units[0][1])
+    found = _Candidates(emphasized(first.text, settings.emphasis_chars), [], {}, set(), set(), set(), openers)
     raw_lines = first.text.split("\n")
     # A how-to answered by a procedure: its first step's command is where to start (「1. `kubectl logs …`」).
     first_steps = {i for i, raw in enumerate(raw_lines) if _FIRST_STEP.match(raw)}
@@ -558,7 +561,7 @@ def _candidates(asking: _Asking, titles: TitlePointers) -> _Candidates:
         if is_label:
             value += settings.label_bonus
             found.labelled.add(sentence)
-        if held or position < len(settings.opening_bonus) or sentence in found.steps or sentence in found.remedies:
+        if held or position < found.openers or sentence in found.steps or sentence in found.remedies:
             found.scored.append((value, position, sentence, held))
     return found
 
@@ -604,7 +607,7 @@ def _value(sentence: str, position: int, asking: _Asking, found: _Candidates) ->
         value += settings.literal_bonus * len(said) / len(asking.literal)
     if asking.detail:
         value += settings.detail_bonus * sum(weight[t] for t in held & asking.detail) / total
-    if position < len(settings.opening_bonus):
+    if position < found.openers:
         value += settings.opening_bonus[position]
     if asking.task and _COMMAND.search(sentence):
         value += settings.command_bonus
@@ -638,7 +641,7 @@ def _chosen(asking: _Asking, found: _Candidates) -> list[_Scored]:
     """The opening (it answers the heading's question), then what it left out, best first."""
     settings, weight = asking.settings, asking.weight
     scored, leaning = found.scored, found.leaning
-    chosen = [item for item in scored if item[1] < len(settings.opening_bonus) and item[2] not in leaning]
+    chosen = [item for item in scored if item[1] < found.openers and item[2] not in leaning]
     short_lead = any(item[1] == 0 and len(item[2]) < settings.short_lead for item in chosen)
     chosen = [item for item in chosen if item[3] or item[1] == 0 or short_lead][: settings.opening_lines]
     weighty = settings.detail_share * asking.total

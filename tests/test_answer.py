@@ -388,6 +388,13 @@ def test_a_full_stop_inside_parentheses_ends_no_sentence():
     assert sentences(text) == ["次に CNI プラグイン（Pod 間ネットワーク。この例では Flannel）を導入します。", "これで準備ができました。"]
 
 
+def test_code_is_not_cut_at_an_exclamation_mark_and_a_paragraph_after_code_is_no_opening(guide):
+    from assistant.answer import sentences
+    assert sentences("`!=` の条件は、値が違うという意味です。 Really? Yes!") == ["!= の条件は、値が違うという意味です。", "Really?", "Yes!"]
+    summary = [line.text for line in guide.ask("kubectl getでラベルもいっしょにひょうじしたい").summary]
+    assert summary and not any(line.startswith("= ") for line in summary)
+
+
 def test_table_rows_read_as_one_line_without_the_header():
     from assistant.answer import sentences
 
