@@ -390,7 +390,8 @@ def test_a_full_stop_inside_parentheses_ends_no_sentence():
 
 def test_code_is_not_cut_at_an_exclamation_mark_and_a_paragraph_after_code_is_no_opening(guide):
     from assistant.answer import sentences
-    assert sentences("`!=` の条件は、値が違うという意味です。 Really? Yes!") == ["!= の条件は、値が違うという意味です。", "Really?", "Yes!"]
+    assert sentences("`!=` の条件は、値が違うという意味です。 Is this the right one? Yes it is the one!") == [
+        "!= の条件は、値が違うという意味です。", "Is this the right one?", "Yes it is the one!"]
     summary = [line.text for line in guide.ask("kubectl getでラベルもいっしょにひょうじしたい").summary]
     assert summary and not any(line.startswith("= ") for line in summary)
 
