@@ -834,8 +834,8 @@ def matching_words(text: str, surfaces: dict[str, str], terms: list[str]) -> tup
     return tuple(sorted(found.items(), key=lambda m: -len(m[0])))
 
 
-_WORD_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-_WORD_AFTER = _WORD_BEFORE - {"-"}
+_WORD_AFTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_WORD_BEFORE = _WORD_AFTER  # (a word inside a hyphenated name or flag stands alone: pod in --pod-network-cidr)
 
 
 def _written_forms(text: str, low: str, surface: str, compact: dict[str, str]) -> Iterator[str]:
@@ -877,7 +877,7 @@ def _surface_pattern(surface: str) -> re.Pattern[str]:
     if surface.isascii():  # "ns" is a word, not the end of "DNS"
         if _spaced(surface):  # a synonym of several words lost its spaces: "startup probe"
             pattern = r"\s?".join(re.escape(c) for c in surface)
-        pattern = rf"(?<![A-Za-z0-9_-]){pattern}(?![A-Za-z0-9_])"
+        pattern = rf"(?<![A-Za-z0-9_]){pattern}(?![A-Za-z0-9_])"
     return re.compile(pattern, re.IGNORECASE)
 
 

@@ -429,7 +429,8 @@ async def test_passage_markdown_links_lists_code_and_tables(tmp_path):
         # Links: a click on a web link opens it, one to another article shows that article.
         for word, check in (("公式サイト", lambda: browser.calls == ["https://example.com/docs"]),
                             ("別の記事", lambda: bool(app.query(ArticleMessage)))):
-            y = next(i for i, line in enumerate(screen_text(app).splitlines()) if "へのリンク" in line)
+            # (the passage's line, not the 要点's plain quote of the same sentence above it)
+            y = max(i for i, line in enumerate(screen_text(app).splitlines()) if "へのリンク" in line)
             line = screen_text(app).splitlines()[y]
             await pilot.click(offset=(cell_len(line[:line.index(word)]) + 1, y))
             await wait_for(pilot, check)
