@@ -137,16 +137,17 @@ class Assistant:
         """
         return self._analyze(question)[0]
 
-    def _analyze(self, question: str) -> tuple[list[str], bool, frozenset[str]]:
+    def _analyze(self, question: str) -> tuple[list[str], bool, frozenset[str], frozenset[str]]:
         """The question's terms, whether it names something in Latin letters that the guide never uses
-        and that is no typo of a word it does (Helm, Velero, kustomize), and the terms it writes in
-        Latin letters."""
+        and that is no typo of a word it does (Helm, Velero, kustomize), the terms it writes in Latin
+        letters, and those a Japanese question writes with a capital letter (ConfigMap, VPA: names)."""
         vocab = self.index.postings.vocab
         out: list[str] = []
         unknown_name = False
         corrected_any = False
         spelled = 0  # English typos tried (each asks Sudachi about a few hundred spellings)
         latin: set[str] = set()
+        named: set[str] = set()  # written with a capital letter in a Japanese question
         text = terminal_text(question[:MAX_QUESTION_CHARS])  # escape sequences are no words of a question
         text = self._katakana_loanwords(text)
         tokens = self.analyzer.tokens(text, parts=True)
@@ -164,6 +165,8 @@ class Assistant:
                 # (restart → リスタート: an English word, no name; ネットワークポリシー → networkpolicy and
                 # 「Operatorってなに」 → オペレーター: names)
                 latin.add(term)
+                if not english and _capitalized(text, token.surface):
+                    named.add(term)
             if term in vocab:
                 out.append(term)
                 continue
@@ -192,7 +195,7 @@ class Assistant:
                 latin.add(corrected)
         if corrected_any:  # a corrected word may complete a synonym (persistant volume → persistentvolume)
             out = [t.term for t in apply_synonyms([Token(t, t) for t in out], self.analyzer.synonyms)]
-        return out, unknown_name, frozenset(latin)
+        return out, unknown_name, frozenset(latin), frozenset(named)
 
     def _katakana_loanwords(self, text: str) -> str:
         """The question with loanwords typed in hiragana (せきゅりてぃこんてきすと, ろーるあうと) written in
@@ -379,7 +382,7 @@ class Assistant:
         its terms, whether it follows up the conversation's topic, and the search result (None when
         there is nothing to search for)."""
         query = question.strip()
-        terms, unknown_name, latin = self._analyze(query)
+        terms, unknown_name, latin, named = self._analyze(query)
         about_domain = bool(_ABOUT_DOMAIN.match(query) and _ASKS_ABOUT.search(query))
         # (kube-proxy: kube is part of a name; 「マネージドKubernetes」: Kubernetes is half of a compound)
         if not _COMPONENT.search(query) and not about_domain and not _DOMAIN_COMPOUND.search(query):
@@ -395,7 +398,7 @@ class Assistant:
                         task=asks_task(query), unknown_name=unknown_name, overview=asks_overview(query) or about_domain,
                         subject=frozenset(t for t in terms if t not in self._generic and t in self.index.postings.vocab),
                         latin=latin, judged=self.judged_terms(query, terms),
-                        defined=self._defined(query, terms), settings=self.search_settings)
+                        defined=self._defined(query, terms), named=named, settings=self.search_settings)
         return terms, follow_up, result
 
     def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:

@@ -334,6 +334,13 @@ def test_the_learners_own_application_stack_is_context_not_an_unknown_topic(guid
     assert answer.coverage == "full" and "persistent-volume" in [h.doc_id for h in answer.hits]
 
 
+def test_a_named_subject_the_answering_passage_never_says_is_only_a_mention(guide):
+    # Job retries: the best passage (restartPolicy) answers 失敗・回数, never Job itself
+    assert guide.ask("Jobが失敗したら何回までやり直すか決めたい").coverage == "mention"
+    # the section that does say ConfigMap still answers
+    assert guide.ask("ConfigMapのYAMLをコマンドで作りたい").coverage == "full"
+
+
 def test_a_tool_the_guide_never_names_is_not_covered_at_all(guide):
     answer = guide.ask("Helmでアプリをインストールする方法")
     assert answer.coverage in ("none", "mention") and not answer.answered
