@@ -211,18 +211,14 @@ class Assistant:
             return 0 < len(terms) <= 2 and all(t in vocab for t in terms)
 
         def rewrite(match: re.Match[str]) -> str:
-            run, out, i = match.group(0), [], 0
-            while i < len(run):
-                for j in range(len(run), i + 3, -1):  # the longest known piece from here
-                    piece = run[i:j]
-                    if _LOANWORD_MARK.search(piece) and known(katakana := piece.translate(_TO_KATAKANA)):
-                        out.append(katakana)
-                        i = j
-                        break
-                else:
-                    out.append(run[i])
-                    i += 1
-            return "".join(out)
+            run = match.group(0)
+
+            def katakana(i: int, j: int) -> str | None:
+                piece = run[i:j]
+                if _LOANWORD_MARK.search(piece) and known(spelled := piece.translate(_TO_KATAKANA)):
+                    return spelled
+                return None
+            return _rewrite_pieces(run, katakana, shortest=4, longest=len(run))
 
         return _HIRAGANA_RUN.sub(lambda m: rewrite(m) if _LOANWORD_MARK.search(m.group(0)) else m.group(0), text)
 
@@ -257,23 +253,15 @@ class Assistant:
             return len(terms) == 1 and terms[0] in vocab and _LOANWORD.fullmatch(terms[0]) is not None
 
         def rewrite(run: str) -> str:
-            out, i = [], 0
-            while i < len(run):
-                for j in range(min(len(run), i + 12), i + 1, -1):
-                    katakana = run[i:j].translate(_TO_KATAKANA)
-                    word = readings.get(katakana) if j - i >= 3 else None
-                    # a two-letter piece only stands alone between particles (ろぐで → ログで, not いっぱい → いっパイ)
-                    alone = j - i >= 3 or ((not i or run[i - 1] in _PARTICLES) and (j == len(run) or run[j] in _PARTICLES + "っ"))
-                    if word is None and alone and loanword(katakana):
-                        word = katakana
-                    if word:
-                        out.append(word)
-                        i = j
-                        break
-                else:
-                    out.append(run[i])
-                    i += 1
-            return "".join(out)
+            def word(i: int, j: int) -> str | None:
+                katakana = run[i:j].translate(_TO_KATAKANA)
+                found = readings.get(katakana) if j - i >= 3 else None
+                # a two-letter piece only stands alone between particles (ろぐで → ログで, not いっぱい → いっパイ)
+                alone = j - i >= 3 or ((not i or run[i - 1] in _PARTICLES) and (j == len(run) or run[j] in _PARTICLES + "っ"))
+                if found is None and alone and loanword(katakana):
+                    found = katakana
+                return found
+            return _rewrite_pieces(run, word, shortest=2, longest=12)
 
         for m in reversed(runs):
             text = text[:m.start()] + rewrite(m.group(0)) + text[m.end():]
@@ -511,6 +499,23 @@ def _one_edit(word: str) -> set[str]:
     return out
 
 
+
+
+def _rewrite_pieces(run: str, replace: Callable[[int, int], str | None], shortest: int, longest: int) -> str:
+    """The run with pieces replaced, the longest first from each position (``replace(i, j)`` gives the
+    word for ``run[i:j]``, or None); letters no piece covers stay as they are."""
+    out, i = [], 0
+    while i < len(run):
+        for j in range(min(len(run), i + longest), i + shortest - 1, -1):
+            word = replace(i, j)
+            if word:
+                out.append(word)
+                i = j
+                break
+        else:
+            out.append(run[i])
+            i += 1
+    return "".join(out)
 
 
 def _capitalized(text: str, surface: str) -> bool:
