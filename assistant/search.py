@@ -540,10 +540,11 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
         and not (features[2] > 0 and _rest_answered(index, terms, subject, docs, settings)) \
         and not _in_code(index, docs[0].best_passage, subject)
     if settings.absent_subject and named and not passing and features[4] < settings.answering_heading \
-            and _named_absent(index, docs, named, settings):
+            and (absent := _named_absent(index, docs, named, settings)):
         # The question names its topic (「ConfigMapを設定ファイルとしてマウントしたい」) and the answering passage
-        # never says it: the passage answers the question's other words (マウント), not the question.
-        passing = True
+        # never says it: the passage answers the question's other words (マウント), not the question. The
+        # places that mention are those that name the topic.
+        passing, subject = True, absent
     focused = features[6] >= settings.min_focus
     if (passing or not focused) and subject is not None and _labels(index, docs[0].best_passage, subject):
         # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」).
@@ -572,19 +573,20 @@ _LABEL = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+(?:\*\*([^*\n]+)\*\*|(`[^`\n]+`(?:\s
 
 
 def _named_absent(index: SearchIndex, docs: tuple[RankedDoc, ...], named: frozenset[str],
-                  settings: SearchSettings = DEFAULT_SEARCH) -> bool:
-    """The rarest name the question writes with a capital letter is nowhere in the answering passage, its
-    headings or its article's title. Names too common to be a topic (Pod, Web) and quantities (CPU) do not
-    count."""
+                  settings: SearchSettings = DEFAULT_SEARCH) -> str | None:
+    """The rarest name the question writes with a capital letter, when it is nowhere in the answering
+    passage, its headings or its article's title; else None. Names too common to be a topic (Pod, Web)
+    and quantities (CPU) do not count."""
     postings = index.postings
     known = [t for t in named if t in postings.vocab and t not in _DOMAIN and t not in _QUANTITIES and len(t) > 2
              and len(postings.term_postings(t)[0]) <= settings.named_max_passages]
     if not known:
-        return False
+        return None
     best = docs[0].best_passage
     rarest = max(known, key=postings.term_idf)
-    return rarest not in index.surfaces(best).values() and rarest not in index.section_terms(best) \
+    absent = rarest not in index.surfaces(best).values() and rarest not in index.section_terms(best) \
         and rarest not in index.docs[docs[0].doc_index].title_terms
+    return rarest if absent else None
 
 
 def _labels(index: SearchIndex, pid: int, term: str) -> bool:
