@@ -30,6 +30,9 @@ GUIDE_SETS = {
                               near_miss_declined=0.69),
     "answers_dev5.yaml": dict(r1=0.92, section_r1=0.75, fact_summary=0.73, fact_passage=0.79, answered=0.92,
                               near_miss_declined=0.68),
+    # written at the end of the seventh round and measured only (not tuned on yet)
+    "answers_dev6.yaml": dict(r1=0.92, section_r1=0.71, fact_summary=0.67, fact_passage=0.78, answered=0.88,
+                              near_miss_declined=0.71),
 }
 # Held-out sets written by another session without seeing the engine (never tuned on). They arrive
 # with their own branch: each test skips until its file is here.
