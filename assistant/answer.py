@@ -297,8 +297,9 @@ _FIRST_STEP = re.compile(r"\s*1[.)]\s")
 
 
 def table_row(cells: list[str]) -> str:
-    """A table row as one readable line: 「`-o wide`: ノード名と IP も表示」 (first cell, then the rest)."""
-    cells = [c.replace("**", "").strip() for c in cells]
+    """A table row as one readable line: 「-o wide: ノード名と IP も表示」 (first cell, then the rest), without
+    Markdown marks, like the sentences of the prose."""
+    cells = [c.replace("**", "").replace("`", "").strip() for c in cells]
     cells = [c for c in cells if c and c not in ("-", "—")]
     if len(cells) < 2:
         return ""

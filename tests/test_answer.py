@@ -411,7 +411,7 @@ def test_table_rows_read_as_one_line_without_the_header():
     from assistant.answer import sentences
 
     table = "| 列 | 意味 |\n|---|---|\n| `READY` | 準備ができたコンテナ数 |\n| **STATUS** | Podの状態 |"
-    assert sentences(table) == ["`READY`: 準備ができたコンテナ数", "STATUS: Podの状態"]
+    assert sentences(table) == ["READY: 準備ができたコンテナ数", "STATUS: Podの状態"]  # no Markdown marks, like prose
 
 
 def test_a_sentence_leaning_on_the_one_before_is_quoted_only_together_with_it(guide):
