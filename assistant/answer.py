@@ -536,7 +536,7 @@ def _candidates(asking: _Asking, titles: TitlePointers) -> _Candidates:
     units = sentence_lines(first.text)
     # What the author set in bold is the section's point (「一言でまとめると、**…**」).
     # The opening is the first paragraph's first sentences: one after a code block elaborates.
-    openers = sum(1 for _unit, at in units[:len(settings.opening_bonus)] if units and at == units[0][1])
+    openers = sum(1 for _unit, at in units[:len(settings.opening_bonus)] if at == units[0][1]) if units else 0
     found = _Candidates(emphasized(first.text, settings.emphasis_chars), [], {}, set(), set(), set(), openers)
     raw_lines = first.text.split("\n")
     # A how-to answered by a procedure: its first step's command is where to start (「1. `kubectl logs …`」).
@@ -835,8 +835,8 @@ def matching_words(text: str, surfaces: dict[str, str], terms: list[str]) -> tup
     return tuple(sorted(found.items(), key=lambda m: -len(m[0])))
 
 
-_WORD_AFTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-_WORD_BEFORE = _WORD_AFTER  # (a word inside a hyphenated name or flag stands alone: pod in --pod-network-cidr)
+# Letters that continue an ASCII word (not "-": pod stands alone in --pod-network-cidr).
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def _written_forms(text: str, low: str, surface: str, compact: dict[str, str]) -> Iterator[str]:
@@ -860,7 +860,7 @@ def _written_forms(text: str, low: str, surface: str, compact: dict[str, str]) -
     at = low.find(key)
     while at >= 0:
         end = at + size
-        if ascii_word and ((at and text[at - 1] in _WORD_BEFORE) or (end < len(text) and text[end] in _WORD_AFTER)):
+        if ascii_word and ((at and text[at - 1] in _WORD_CHARS) or (end < len(text) and text[end] in _WORD_CHARS)):
             at = low.find(key, at + 1)
             continue
         yield text[at:end]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from .analyzer import (APPLICATION_STACK, ENGLISH_FUNCTION_WORDS, Analyzer, Synonyms, Token, apply_synonyms, load_concepts, load_synonyms, question_tokens,
                        synonym_digest)
 from .answer import (DEFAULT_ANSWER, MENTIONED_ONLY, NO_TERMS, NO_TOPIC, NOT_COVERED, TOPICLESS_WORDS, Answer,
-                     AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, defined_phrase, asks_task, build_summary,
+                     AnswerSettings, Conversation, Suggestion, asks_definition, asks_overview, asks_task, build_summary, defined_phrase,
                      choose_hits, is_follow_up, make_hits)
 from .cache import open_index
 from .files import CONCEPT_FILE_NAMES, SYNONYM_FILE_NAMES, CorpusError, shown_name
@@ -223,10 +223,8 @@ class Assistant:
         return _HIRAGANA_RUN.sub(lambda m: rewrite(m) if _LOANWORD_MARK.search(m.group(0)) else m.group(0), text)
 
     def _defined(self, question: str, terms: list[str]) -> frozenset[str]:
-        """For "what is X", the question's terms that name X when it names more than X (「kubectl get の -L
+        """For a "what is X" question, its terms that name X when it names more than X (「kubectl get の -L
         オプションって何」 → l, オプション); empty otherwise."""
-        if not asks_definition(question):
-            return frozenset()
         phrase = defined_phrase(question)
         vocab = self.index.postings.vocab
         named = frozenset(t for t in self.analyzer.terms(phrase) if t in terms and t in vocab) if phrase else frozenset()
@@ -381,12 +379,14 @@ class Assistant:
             terms = list(conversation.terms) + [t for t in terms if t not in conversation.terms]
         if not terms or (not follow_up and all(t in self._generic for t in terms)):
             return terms, follow_up, None
+        definition = asks_definition(query)
         result = search(self.index, terms, depth, prefer=conversation.topic if follow_up and conversation else None,
-                        definition=asks_definition(query) or about_domain, extra=self.expand(query, terms),
+                        definition=definition or about_domain, extra=self.expand(query, terms),
                         task=asks_task(query), unknown_name=unknown_name, overview=asks_overview(query) or about_domain,
                         subject=frozenset(t for t in terms if t not in self._generic and t in self.index.postings.vocab),
                         latin=latin, judged=self.judged_terms(query, terms),
-                        defined=self._defined(query, terms), named=named, settings=self.search_settings)
+                        defined=self._defined(query, terms) if definition else frozenset(), named=named,
+                        settings=self.search_settings)
         return terms, follow_up, result
 
     def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:
