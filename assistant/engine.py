@@ -369,7 +369,7 @@ class Assistant:
         there is nothing to search for)."""
         query = question.strip()
         terms, unknown_name, latin, named = self._analyze(query)
-        about_domain = bool(_ABOUT_DOMAIN.match(query) and _ASKS_ABOUT.search(query))
+        about_domain = bool(_ABOUT_DOMAIN.search(query) and _ASKS_ABOUT.search(query))
         # (kube-proxy: kube is part of a name; 「マネージドKubernetes」: Kubernetes is half of a compound)
         if not _COMPONENT.search(query) and not about_domain and not _DOMAIN_COMPOUND.search(query):
             terms = _without_domain(terms, self.index.postings.vocab, self._generic)
@@ -383,7 +383,8 @@ class Assistant:
         result = search(self.index, terms, depth, prefer=conversation.topic if follow_up and conversation else None,
                         definition=definition or about_domain, extra=self.expand(query, terms),
                         task=asks_task(query), unknown_name=unknown_name, overview=asks_overview(query) or about_domain,
-                        subject=frozenset(t for t in terms if t not in self._generic and t in self.index.postings.vocab),
+                        subject=_DOMAIN_SUBJECT if about_domain else frozenset(
+                            t for t in terms if t not in self._generic and t in self.index.postings.vocab),
                         latin=latin, judged=self.judged_terms(query, terms),
                         defined=self._defined(query, terms) if definition else frozenset(), named=named,
                         settings=self.search_settings)
@@ -455,12 +456,13 @@ _ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|do
 
 
 DOMAIN_WORDS = frozenset({"kubernetes"})
+_DOMAIN_SUBJECT = DOMAIN_WORDS  # what a question about Kubernetes itself is about, whatever else it names (Docker)
 _COMPONENT = re.compile(r"kube-", re.I)
 _DOMAIN_COMPOUND = re.compile(r"[ァ-ヺー]{3,}\s?(?:kubernetes|k8s)", re.I)  # マネージドKubernetes, オンプレk8s: one concept
 # A question whose topic is Kubernetes itself (「Kubernetesって何をしてくれるの」「k8sを使うと何が楽？」):
 # answered like "what is Kubernetes", by the overview.
 _ABOUT_DOMAIN = re.compile(r"^\s*(?:kubernetes|k8s|クバネティス|クーバネティス)\s*(?:って|は|とは|を|に|で|の)"
-                           r"|(?:kubernetes|k8s)\s*を\s*(?:使う|使わ|導入|入れ)", re.I)
+                           r"|(?:kubernetes|k8s)\s*(?:を|で)?\s*(?:使う|使わ|使っ|導入|入れ|動か)", re.I)
 _ASKS_ABOUT = re.compile(r"何を|なにを|してくれ|やってくれ|できる|できない|なぜ|なんで|メリット|必要|役に立|自動化|"
                          r"うれしい|嬉しい|\bwhy\b", re.I)
 _NAME_TERM = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")  # a name (pod, サイドカー), not a word like 仕組み
