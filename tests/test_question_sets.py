@@ -34,9 +34,11 @@ ANSWERS_DEV5 = DATA / "answers_dev5.yaml"  # fifth development set, by a fresh a
 DOCS_LEARNER_DEV5 = DATA / "docs_learner_dev5.yaml"
 ANSWERS_DEV6 = DATA / "answers_dev6.yaml"  # sixth development set, by a fresh author (issue 10)
 DOCS_LEARNER_DEV6 = DATA / "docs_learner_dev6.yaml"
-ANSWER_SETS = [ANSWERS, ANSWERS_DEV, ANSWERS_DEV2, ANSWERS_DEV3, ANSWERS_DEV4, ANSWERS_DEV5, ANSWERS_DEV6]
-NEAR_MISS_SETS = [NEAR_MISS, ANSWERS_DEV, ANSWERS_DEV2, ANSWERS_DEV3, ANSWERS_DEV4, ANSWERS_DEV5, ANSWERS_DEV6]
-DOCS_LEARNER_SETS = [DOCS_LEARNER, DOCS_LEARNER_DEV, DOCS_LEARNER_DEV2, DOCS_LEARNER_DEV3, DOCS_LEARNER_DEV4, DOCS_LEARNER_DEV5, DOCS_LEARNER_DEV6]
+ANSWERS_DEV7 = DATA / "answers_dev7.yaml"  # seventh development set, by a fresh author (issue 10)
+DOCS_LEARNER_DEV7 = DATA / "docs_learner_dev7.yaml"
+ANSWER_SETS = [ANSWERS, ANSWERS_DEV, ANSWERS_DEV2, ANSWERS_DEV3, ANSWERS_DEV4, ANSWERS_DEV5, ANSWERS_DEV6, ANSWERS_DEV7]
+NEAR_MISS_SETS = [NEAR_MISS, ANSWERS_DEV, ANSWERS_DEV2, ANSWERS_DEV3, ANSWERS_DEV4, ANSWERS_DEV5, ANSWERS_DEV6, ANSWERS_DEV7]
+DOCS_LEARNER_SETS = [DOCS_LEARNER, DOCS_LEARNER_DEV, DOCS_LEARNER_DEV2, DOCS_LEARNER_DEV3, DOCS_LEARNER_DEV4, DOCS_LEARNER_DEV5, DOCS_LEARNER_DEV6, DOCS_LEARNER_DEV7]
 
 ANSWER_KINDS = {"polite", "casual", "long", "problem", "english", "mixed", "typo", "howto", "value",
                 "shortname"}
@@ -238,7 +240,7 @@ def test_overview_questions_expect_an_overview_page(name):
 
 @pytest.mark.parametrize("path", [ANSWERS, NEAR_MISS, DOCS_LEARNER, ANSWERS_DEV, DOCS_LEARNER_DEV,
                                   ANSWERS_DEV2, DOCS_LEARNER_DEV2, ANSWERS_DEV3, DOCS_LEARNER_DEV3, ANSWERS_DEV4, DOCS_LEARNER_DEV4,
-                                  ANSWERS_DEV5, DOCS_LEARNER_DEV5, ANSWERS_DEV6, DOCS_LEARNER_DEV6],
+                                  ANSWERS_DEV5, DOCS_LEARNER_DEV5, ANSWERS_DEV6, DOCS_LEARNER_DEV6, ANSWERS_DEV7, DOCS_LEARNER_DEV7],
                          ids=lambda p: p.name)
 def test_sets_say_they_are_held_out(path):
     """Each file opens by saying what is held out (itself, or for a development set the *_holdout files),
