@@ -584,9 +584,21 @@ def _named_absent(index: SearchIndex, docs: tuple[RankedDoc, ...], named: frozen
         return None
     best = docs[0].best_passage
     rarest = max(known, key=postings.term_idf)
-    absent = rarest not in index.surfaces(best).values() and rarest not in index.section_terms(best) \
-        and rarest not in index.docs[docs[0].doc_index].title_terms
+    absent = (rarest not in index.surfaces(best).values() or _only_in_comments(index, best, rarest)) \
+        and rarest not in index.section_terms(best) and rarest not in index.docs[docs[0].doc_index].title_terms
     return rarest if absent else None
+
+
+_COMMENT = re.compile(r"(?m)(?:^|\s)#\s.*$")
+
+
+def _only_in_comments(index: SearchIndex, pid: int, term: str) -> bool:
+    """The passage names the term only in a comment of its code (「# 環境変数を確認（ConfigMap や Secret が
+    正しく渡っているか）」): an aside, not what the passage is about (「ConfigMapの値を環境変数としてコンテナに
+    渡すには」 is not answered by how to run one command in a container)."""
+    surfaces = [s.lower() for s, t in index.surfaces(pid).items() if t == term]
+    rest = _COMMENT.sub(" ", index.passage(pid).text).lower()
+    return not any(s in rest for s in surfaces)
 
 
 def _labels(index: SearchIndex, pid: int, term: str) -> bool:
