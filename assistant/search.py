@@ -584,7 +584,7 @@ def _named_absent(index: SearchIndex, docs: tuple[RankedDoc, ...], named: frozen
         return None
     best = docs[0].best_passage
     rarest = max(known, key=postings.term_idf)
-    absent = (rarest not in index.surfaces(best).values() or _only_in_comments(index, best, rarest)) \
+    absent = (rarest not in index.surfaces(best).values() or _named_only_aside(index, best, rarest)) \
         and rarest not in index.section_terms(best) and rarest not in index.docs[docs[0].doc_index].title_terms
     return rarest if absent else None
 
@@ -592,13 +592,15 @@ def _named_absent(index: SearchIndex, docs: tuple[RankedDoc, ...], named: frozen
 _COMMENT = re.compile(r"(?m)(?:^|\s)#\s.*$")
 
 
-def _only_in_comments(index: SearchIndex, pid: int, term: str) -> bool:
+def _named_only_aside(index: SearchIndex, pid: int, term: str) -> bool:
     """The passage names the term only in a comment of its code (「# 環境変数を確認（ConfigMap や Secret が
-    正しく渡っているか）」): an aside, not what the passage is about (「ConfigMapの値を環境変数としてコンテナに
-    渡すには」 is not answered by how to run one command in a container)."""
-    surfaces = [s.lower() for s, t in index.surfaces(pid).items() if t == term]
-    rest = _COMMENT.sub(" ", index.passage(pid).text).lower()
-    return not any(s in rest for s in surfaces)
+    正しく渡っているか）」) or as a lowercase YAML key (``operator: In`` for 「Operatorってなに」): an aside or
+    another thing, not what the passage is about (「ConfigMapの値を環境変数としてコンテナに渡すには」 is not
+    answered by how to run one command in a container)."""
+    text = _COMMENT.sub(" ", index.passage(pid).text)
+    surfaces = {s.lower() for s, t in index.surfaces(pid).items() if t == term}
+    found = [(m.group(0), text[m.end():m.end() + 1]) for s in surfaces for m in re.finditer(re.escape(s), text, re.I)]
+    return all(word.isascii() and word.islower() and after == ":" for word, after in found)
 
 
 def _labels(index: SearchIndex, pid: int, term: str) -> bool:
