@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, NamedTuple
@@ -394,13 +395,37 @@ def _reranked(index: SearchIndex, articles: _Articles, terms: list[str], query: 
         if definition and settings.defining_doc_boost and _defines_here(
                 index, articles.candidates[articles.starts[i]:articles.ends[i]], defined or query):
             boost *= 1.0 + settings.defining_doc_boost  # 「etcd ってなに」 → the article with 「etcd とは？」
-        if concept_words and title and title <= query and title & concept_words and not stub:
+        if concept_words and title and not stub and _names_concept(index, doc_index, title, query, concept_words):
             boost *= 1.0 + settings.concept_page_boost  # 「パスワードを書きたくない」 → the page titled Secret
         if task and kind in ("task", "tutorial"):
             boost *= 1.0 + settings.task_boost  # "〜したい": a how-to page, when the corpus says which those are
         scored.append((float(base[i]) * boost, doc_index, i))
     scored.sort(key=lambda d: (-d[0], d[1]))
     return scored
+
+
+_COMMON_TITLE_SHARE = 0.01  # a word in more titles than this names no page of its own (使用, 設定, Pod)
+
+
+def _names_concept(index: SearchIndex, doc_index: int, title: frozenset[str], query: set[str],
+                   concept_words: frozenset[str]) -> bool:
+    """The page's title names a concept the question points to and nothing the question does not say: all
+    its words, or all its own words (``_title_core``: 「Taint と Toleration」, 「実行中のコンテナへのシェルを取得する」)."""
+    if title <= query and title & concept_words:
+        return True
+    core = _title_core(index, doc_index)
+    return bool(core) and core <= query and bool(core & concept_words)
+
+
+def _title_core(index: SearchIndex, doc_index: int) -> frozenset[str]:
+    """The words of a page's title that few other titles share: 「実行中のコンテナへのシェルを取得する」 is
+    about シェル and 取得 (with 実行, 中), 「Podとコンテナにセキュリティコンテキストを設定する」 about
+    securityContext. Title counts are worked out once per index."""
+    counts = index.memo.get("_title_counts")
+    if counts is None:
+        counts = index.memo["_title_counts"] = Counter(t for d in index.docs for t in set(d.title_terms))
+    limit = max(1, int(len(index.docs) * _COMMON_TITLE_SHARE))
+    return frozenset(t for t in index.docs[doc_index].title_terms if counts[t] <= limit)
 
 
 def _defines_here(index: SearchIndex, pids: np.ndarray, query: set[str]) -> bool:
