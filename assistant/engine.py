@@ -343,9 +343,11 @@ class Assistant:
             if known:
                 if phrase not in self._phrase_terms:  # a phrase's analysis never changes: once per phrase
                     self._phrase_terms[phrase] = self.analyzer.terms(phrase)
+                if not self._phrase_terms[phrase] and phrase.endswith("方"):
+                    continue  # 作り方, 書き方: how the question is framed, not its topic (「肉じゃがの作り方」)
                 explained.update(self._phrase_terms[phrase])
                 concepts.extend(c for c in known if c not in concepts)
-        if not explained:
+        if not concepts:
             return terms
         kept = [t for t in terms if t not in explained]
         return kept + [c for c in concepts if c not in kept]
