@@ -292,15 +292,22 @@ def question_flags(question: str) -> set[str]:
     return {m.group(1).lower() for m in _FLAG.finditer(question)}
 
 
+_GET_VERB = re.compile(r"\bget\s+(?:a|an|the|into|in|inside|to|my|your|rid|started|access|logs?)\b", re.I)
+_KUBECTL_GET = re.compile(r"\b(?:kubectl|k)\s+get\b", re.I)
+
+
 def question_tokens(tokens: list[Token], question: str) -> list[Token]:
     """A question's tokens without English function words and without single Latin letters that are
     not a flag the question writes: a letter left over from a typo (デプロイメンt) or a word
     ("a") must not match ``-t`` or ``-a``. A combined flag (``-it``) becomes one token per letter."""
     flags = question_flags(question)
+    verb_get = bool(_GET_VERB.search(question)) and not _KUBECTL_GET.search(question)
     out: list[Token] = []
     for token in tokens:
         surface = token.surface.lower().replace("\u2019", "'")
         words = surface.split()
+        if verb_get and surface == "get":
+            continue  # "how do I get a shell": the verb, not kubectl get
         if surface.isascii() and "'" in surface and all(w in ENGLISH_FUNCTION_WORDS for w in words):
             continue  # what's, it's
         if token.term in QUESTION_CHATTER:
