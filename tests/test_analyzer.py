@@ -110,6 +110,8 @@ def test_english_function_words_and_stray_letters_never_become_terms(domain):
     assert {"i", "t"} <= set(terms("kubectl exec -it の意味"))  # a written flag stays, one letter each
     assert "n" in terms("kubectl get pods -n dev")
     assert "a" in terms("-A ってなんのフラグの省略？")  # a written flag, though "a" is also an English word
+    assert "get" not in terms("how do I get into a pod")  # the English verb, not kubectl get
+    assert "get" in terms("how do I read kubectl get pods output")
 
 
 @pytest.mark.parametrize("name", ["synonyms.yaml", "concepts.yaml"])
