@@ -420,12 +420,14 @@ def _names_concept(index: SearchIndex, doc_index: int, title: frozenset[str], qu
 def _title_core(index: SearchIndex, doc_index: int) -> frozenset[str]:
     """The words of a page's title that few other titles share: 「実行中のコンテナへのシェルを取得する」 is
     about シェル and 取得 (with 実行, 中), 「Podとコンテナにセキュリティコンテキストを設定する」 about
-    securityContext. Title counts are worked out once per index."""
-    counts = index.memo.get("_title_counts")
-    if counts is None:
-        counts = index.memo["_title_counts"] = Counter(t for d in index.docs for t in set(d.title_terms))
-    limit = max(1, int(len(index.docs) * _COMMON_TITLE_SHARE))
-    return frozenset(t for t in index.docs[doc_index].title_terms if counts[t] <= limit)
+    securityContext. Worked out for every page once per index, when first asked."""
+    cores = index.memo.get("_title_cores")
+    if cores is None:
+        counts = Counter(t for d in index.docs for t in set(d.title_terms))
+        limit = max(1, int(len(index.docs) * _COMMON_TITLE_SHARE))
+        cores = index.memo["_title_cores"] = [frozenset(t for t in d.title_terms if counts[t] <= limit)
+                                              for d in index.docs]
+    return cores[doc_index]
 
 
 def _defines_here(index: SearchIndex, pids: np.ndarray, query: set[str]) -> bool:
