@@ -345,6 +345,21 @@ def test_a_named_subject_the_answering_passage_never_says_is_only_a_mention(guid
     assert guide.ask("ConfigMapのYAMLをコマンドで作りたい").coverage == "full"
 
 
+def test_a_name_said_only_in_a_code_comment_or_as_a_yaml_key_is_not_what_the_passage_is_about(guide):
+    # the exec section's example says 「# 環境変数を確認（ConfigMap や Secret が正しく渡っているか）」
+    assert guide.ask("ConfigMapの値を環境変数としてコンテナに渡すには").coverage == "mention"
+    # the node-autoscaling example has 「operator: In」, a YAML key, not the Operator pattern
+    assert guide.ask("Operatorってなに？自分で作れるもの？").coverage != "full"
+
+
+def test_a_learner_phrase_the_analysis_drops_still_counts_for_its_concept(guide):
+    # いくら alone analyzes to nothing, but it asks about pricing: the EKS pricing section answers
+    answer = guide.ask("EKSってクラスタ置いとくだけで月いくら取られるの？")
+    assert answer.coverage == "full" and "0.10ドル" in _summary(answer)
+    # 「〜の作り方」 only frames the question: a recipe stays out of scope
+    assert not guide.ask("肉じゃがの作り方を教えて").answered
+
+
 def test_a_tool_the_guide_never_names_is_not_covered_at_all(guide):
     answer = guide.ask("Helmでアプリをインストールする方法")
     assert answer.coverage in ("none", "mention") and not answer.answered

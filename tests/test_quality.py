@@ -126,7 +126,9 @@ def test_a_docs_hit_links_to_its_sections_anchor(docs_assistant):
 
 @needs_docs()
 @pytest.mark.parametrize("question", ["Kubernetesとは何ですか？", "Kubernetesって結局なにをしてくれるものなの？",
-                                      "k8sを使うメリットは？", "なぜわざわざKubernetesを使うの？"])
+                                      "k8sを使うメリットは？", "なぜわざわざKubernetesを使うの？",
+                                      "Dockerがあるのになんでわざわざk8s使うの？",
+                                      "Dockerで十分じゃない？なんでk8sを使うの？"])
 def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
     answer = docs_assistant.ask(question)
     assert answer.hits and answer.hits[0].path == "concepts/overview/_index.md"
@@ -136,6 +138,9 @@ def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
 @pytest.mark.parametrize("question, page", [
     ("一回実行したら終わる処理をクラスターで動かしたい", "concepts/workloads/controllers/job.md"),
     ("APIキーをGitにコミットせずにアプリに渡したい", "concepts/configuration/secret.md"),
+    ("Kubernetesのクラスタってどんな部品で構成されてるの？", "concepts/overview/components.md"),
+    ("Serviceにつながらないんだけど何から調べれば", "tasks/debug/debug-application/debug-service.md"),
+    ("コンテナをroot以外で動かしたい", "tasks/configure-pod-container/security-context.md"),
 ])
 def test_a_problem_reaches_the_page_of_the_concept_that_solves_it(docs_assistant, question, page):
     answer = docs_assistant.ask(question)
