@@ -464,8 +464,8 @@ _DOMAIN_COMPOUND = re.compile(r"[ァ-ヺー]{3,}\s?(?:kubernetes|k8s)", re.I)  #
 # A question whose topic is Kubernetes itself (「Kubernetesって何をしてくれるの」「k8sを使うと何が楽？」):
 # answered like "what is Kubernetes", by the overview.
 _ABOUT_DOMAIN = re.compile(r"^\s*(?:kubernetes|k8s|クバネティス|クーバネティス)\s*(?:って|は|とは|を|に|で|の)"
-                           r"|(?:kubernetes|k8s)\s*(?:を|で)?\s*(?:使う|使わ|使っ|導入|入れ|動か)", re.I)
-_ASKS_ABOUT = re.compile(r"何を|なにを|してくれ|やってくれ|できる|できない|なぜ|なんで|メリット|必要|役に立|自動化|"
+                           r"|(?:kubernetes|k8s)\s*(?:を|で|って|は)?\s*(?:使う|使わ|使っ|導入|入れ|動か|要る|要ら|いる\b|いら|必要)", re.I)
+_ASKS_ABOUT = re.compile(r"何を|なにを|してくれ|やってくれ|できる|できない|なぜ|なんで|メリット|必要|要る|要ら|いる[?？]|いら|役に立|自動化|"
                          r"うれしい|嬉しい|\bwhy\b", re.I)
 _NAME_TERM = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")  # a name (pod, サイドカー), not a word like 仕組み
 

@@ -128,7 +128,8 @@ def test_a_docs_hit_links_to_its_sections_anchor(docs_assistant):
 @pytest.mark.parametrize("question", ["Kubernetesとは何ですか？", "Kubernetesって結局なにをしてくれるものなの？",
                                       "k8sを使うメリットは？", "なぜわざわざKubernetesを使うの？",
                                       "Dockerがあるのになんでわざわざk8s使うの？",
-                                      "Dockerで十分じゃない？なんでk8sを使うの？"])
+                                      "Dockerで十分じゃない？なんでk8sを使うの？",
+                                      "k8sっていらなくない？Dockerで十分でしょ"])
 def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
     answer = docs_assistant.ask(question)
     assert answer.hits and answer.hits[0].path == "concepts/overview/_index.md"
