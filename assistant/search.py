@@ -588,6 +588,10 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
         # Nothing named, a name the guide never uses (Terraform), or too little in common: not in the guide.
         return NONE, about, features, ()
     ids, _ = index.postings.term_postings(subject)
+    # (a passage that says the name only in a code comment or as a YAML key, 「operator: In」, does not touch on it)
+    ids = [p for p in ids if not _named_only_aside(index, int(p), subject)]
+    if not ids:
+        return NONE, about, features, ()
     ranked = sorted(ids, key=lambda p: -scores[p])
     # A passage that explains the word in a labelled list item (「- **kubelet**：ノードごとに動く…」) is
     # the most useful place to point to.
