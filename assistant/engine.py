@@ -160,12 +160,13 @@ class Assistant:
         for token in question_tokens(self._english_words(tokens), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]
+            capital = not english and _capitalized(text, token.surface)
             if (term.isascii() and (_latin_name(token.surface) or (len(term) >= 3 and term.isalpha()))) \
-                    or (not english and _latin_name(token.surface) and _capitalized(text, token.surface)):
+                    or (capital and _latin_name(token.surface)):
                 # (restart → リスタート: an English word, no name; ネットワークポリシー → networkpolicy and
                 # 「Operatorってなに」 → オペレーター: names)
                 latin.add(term)
-                if not english and _capitalized(text, token.surface):
+                if capital:
                     named.add(term)
             if term in vocab:
                 out.append(term)
@@ -385,7 +386,7 @@ class Assistant:
         result = search(self.index, terms, depth, prefer=conversation.topic if follow_up and conversation else None,
                         definition=definition or about_domain, extra=self.expand(query, terms),
                         task=asks_task(query), unknown_name=unknown_name, overview=asks_overview(query) or about_domain,
-                        subject=_DOMAIN_SUBJECT if about_domain else frozenset(
+                        subject=DOMAIN_WORDS if about_domain else frozenset(  # (about Kubernetes itself: not Docker)
                             t for t in terms if t not in self._generic and t in self.index.postings.vocab),
                         latin=latin, judged=self.judged_terms(query, terms),
                         defined=self._defined(query, terms) if definition else frozenset(), named=named,
@@ -458,7 +459,6 @@ _ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|do
 
 
 DOMAIN_WORDS = frozenset({"kubernetes"})
-_DOMAIN_SUBJECT = DOMAIN_WORDS  # what a question about Kubernetes itself is about, whatever else it names (Docker)
 _COMPONENT = re.compile(r"kube-", re.I)
 _DOMAIN_COMPOUND = re.compile(r"[ァ-ヺー]{3,}\s?(?:kubernetes|k8s)", re.I)  # マネージドKubernetes, オンプレk8s: one concept
 # A question whose topic is Kubernetes itself (「Kubernetesって何をしてくれるの」「k8sを使うと何が楽？」):

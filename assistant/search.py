@@ -119,8 +119,8 @@ class SearchSettings:
     named_max_passages: int = 40
     """A capitalized name found in more passages than this is too common to be the question's topic (Pod, Web)."""
     mention_read: int = 40
-    """For a "mention" answer, at most this many of the passages naming the subject are read to find one
-    that explains it in a labelled list item."""
+    """For a "mention" answer, at most this many of the passages naming the subject are read (to find one
+    that explains it in a labelled list item) and listed; an answer shows only the first few."""
     mention_min: float = 0.2
     """Below this probability of answering, a question is "none" even when a word of it is mentioned."""
 
@@ -588,15 +588,20 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
         # Nothing named, a name the guide never uses (Terraform), or too little in common: not in the guide.
         return NONE, about, features, ()
     ids, _ = index.postings.term_postings(subject)
-    # (a passage that says the name only in a code comment or as a YAML key, 「operator: In」, does not touch on it)
-    ids = [p for p in ids if not _named_only_aside(index, int(p), subject)]
-    if not ids:
+    # The best-scoring passages that touch on the subject (one that says it only in a code comment or as a
+    # YAML key, 「operator: In」, does not), read until ``mention_read`` are found: only the first few are shown.
+    ranked = []
+    for p in sorted(ids, key=lambda p: -scores[p]):
+        if not _named_only_aside(index, int(p), subject):
+            ranked.append(int(p))
+            if len(ranked) == settings.mention_read:
+                break
+    if not ranked:
         return NONE, about, features, ()
-    ranked = sorted(ids, key=lambda p: -scores[p])
     # A passage that explains the word in a labelled list item (「- **kubelet**：ノードごとに動く…」) is
     # the most useful place to point to.
-    explains = {int(p) for p in ranked[:settings.mention_read] if _labels(index, int(p), subject)}
-    mentions = tuple((int(p), float(scores[p])) for p in sorted(ranked, key=lambda p: int(p) not in explains))
+    explains = {p for p in ranked if _labels(index, p, subject)}
+    mentions = tuple((p, float(scores[p])) for p in sorted(ranked, key=lambda p: p not in explains))
     return MENTION, about, features, mentions
 
 
@@ -615,7 +620,8 @@ def _named_absent(index: SearchIndex, docs: tuple[RankedDoc, ...], named: frozen
         return None
     best = docs[0].best_passage
     rarest = max(known, key=postings.term_idf)
-    absent = (rarest not in index.surfaces(best).values() or _named_only_aside(index, best, rarest)) \
+    surfaces = index.surfaces(best)  # (decoded once: the aside check reads them too)
+    absent = (rarest not in surfaces.values() or _named_only_aside(index, best, rarest, surfaces)) \
         and rarest not in index.section_terms(best) and rarest not in index.docs[docs[0].doc_index].title_terms
     return rarest if absent else None
 
@@ -623,15 +629,28 @@ def _named_absent(index: SearchIndex, docs: tuple[RankedDoc, ...], named: frozen
 _COMMENT = re.compile(r"(?m)(?:^|\s)#\s.*$")
 
 
-def _named_only_aside(index: SearchIndex, pid: int, term: str) -> bool:
+def _named_only_aside(index: SearchIndex, pid: int, term: str, surfaces: dict[str, str] | None = None) -> bool:
     """The passage names the term only in a comment of its code (「# 環境変数を確認（ConfigMap や Secret が
     正しく渡っているか）」) or as a lowercase YAML key (``operator: In`` for 「Operatorってなに」): an aside or
     another thing, not what the passage is about (「ConfigMapの値を環境変数としてコンテナに渡すには」 is not
     answered by how to run one command in a container)."""
-    text = _COMMENT.sub(" ", index.passage(pid).text)
-    surfaces = {s.lower() for s, t in index.surfaces(pid).items() if t == term}
-    found = [(m.group(0), text[m.end():m.end() + 1]) for s in surfaces for m in re.finditer(re.escape(s), text, re.I)]
-    return all(word.isascii() and word.islower() and after == ":" for word, after in found)
+    raw = index.passage(pid).text
+    text = _COMMENT.sub(" ", raw) if "#" in raw else raw
+    forms = {s.lower() for s, t in (surfaces if surfaces is not None else index.surfaces(pid)).items() if t == term}
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer: let the pattern engine fold cases
+        found = [(m.group(0), text[m.end():m.end() + 1]) for s in forms
+                 for m in re.finditer(re.escape(s), text, re.I)]
+        return all(word.isascii() and word.islower() and after == ":" for word, after in found)
+    for form in forms:
+        at = low.find(form)
+        while form and at >= 0:
+            end = at + len(form)
+            word = text[at:end]
+            if not (word.isascii() and word.islower() and text[end:end + 1] == ":"):
+                return False
+            at = low.find(form, end)
+    return True
 
 
 def _labels(index: SearchIndex, pid: int, term: str) -> bool:

@@ -22,23 +22,14 @@ CORPUS = REPO / "corpus"
 ANSWERS = DATA / "answers_holdout.yaml"
 NEAR_MISS = DATA / "near_miss_holdout.yaml"
 DOCS_LEARNER = DATA / "docs_learner_holdout.yaml"
-ANSWERS_DEV = DATA / "answers_dev.yaml"  # development set: in_scope, near_miss and out_of_scope in one file
-DOCS_LEARNER_DEV = DATA / "docs_learner_dev.yaml"
-ANSWERS_DEV2 = DATA / "answers_dev2.yaml"  # second development set, by a fresh author (issue 10)
-DOCS_LEARNER_DEV2 = DATA / "docs_learner_dev2.yaml"
-ANSWERS_DEV3 = DATA / "answers_dev3.yaml"  # third development set, by a fresh author (issue 10)
-DOCS_LEARNER_DEV3 = DATA / "docs_learner_dev3.yaml"
-ANSWERS_DEV4 = DATA / "answers_dev4.yaml"  # fourth development set, by a fresh author (issue 10)
-DOCS_LEARNER_DEV4 = DATA / "docs_learner_dev4.yaml"
-ANSWERS_DEV5 = DATA / "answers_dev5.yaml"  # fifth development set, by a fresh author (issue 10)
-DOCS_LEARNER_DEV5 = DATA / "docs_learner_dev5.yaml"
-ANSWERS_DEV6 = DATA / "answers_dev6.yaml"  # sixth development set, by a fresh author (issue 10)
-DOCS_LEARNER_DEV6 = DATA / "docs_learner_dev6.yaml"
-ANSWERS_DEV7 = DATA / "answers_dev7.yaml"  # seventh development set, by a fresh author (issue 10)
-DOCS_LEARNER_DEV7 = DATA / "docs_learner_dev7.yaml"
-ANSWER_SETS = [ANSWERS, ANSWERS_DEV, ANSWERS_DEV2, ANSWERS_DEV3, ANSWERS_DEV4, ANSWERS_DEV5, ANSWERS_DEV6, ANSWERS_DEV7]
-NEAR_MISS_SETS = [NEAR_MISS, ANSWERS_DEV, ANSWERS_DEV2, ANSWERS_DEV3, ANSWERS_DEV4, ANSWERS_DEV5, ANSWERS_DEV6, ANSWERS_DEV7]
-DOCS_LEARNER_SETS = [DOCS_LEARNER, DOCS_LEARNER_DEV, DOCS_LEARNER_DEV2, DOCS_LEARNER_DEV3, DOCS_LEARNER_DEV4, DOCS_LEARNER_DEV5, DOCS_LEARNER_DEV6, DOCS_LEARNER_DEV7]
+# development sets, each by a fresh author (issue 10): in_scope, near_miss and out_of_scope in one file, and
+# the learner questions over the docs written with it
+DEV_SETS = ["", "2", "3", "4", "5", "6", "7"]
+ANSWERS_DEVS = [DATA / f"answers_dev{n}.yaml" for n in DEV_SETS]
+DOCS_LEARNER_DEVS = [DATA / f"docs_learner_dev{n}.yaml" for n in DEV_SETS]
+ANSWER_SETS = [ANSWERS, *ANSWERS_DEVS]
+NEAR_MISS_SETS = [NEAR_MISS, *ANSWERS_DEVS]
+DOCS_LEARNER_SETS = [DOCS_LEARNER, *DOCS_LEARNER_DEVS]
 
 ANSWER_KINDS = {"polite", "casual", "long", "problem", "english", "mixed", "typo", "howto", "value",
                 "shortname"}
@@ -238,9 +229,7 @@ def test_overview_questions_expect_an_overview_page(name):
     assert not wrong, f"overview questions that do not expect the overview page: {wrong}"
 
 
-@pytest.mark.parametrize("path", [ANSWERS, NEAR_MISS, DOCS_LEARNER, ANSWERS_DEV, DOCS_LEARNER_DEV,
-                                  ANSWERS_DEV2, DOCS_LEARNER_DEV2, ANSWERS_DEV3, DOCS_LEARNER_DEV3, ANSWERS_DEV4, DOCS_LEARNER_DEV4,
-                                  ANSWERS_DEV5, DOCS_LEARNER_DEV5, ANSWERS_DEV6, DOCS_LEARNER_DEV6, ANSWERS_DEV7, DOCS_LEARNER_DEV7],
+@pytest.mark.parametrize("path", [ANSWERS, NEAR_MISS, DOCS_LEARNER, *ANSWERS_DEVS, *DOCS_LEARNER_DEVS],
                          ids=lambda p: p.name)
 def test_sets_say_they_are_held_out(path):
     """Each file opens by saying what is held out (itself, or for a development set the *_holdout files),
