@@ -265,6 +265,7 @@ shouldn't wouldn't couldn't didn't aren't wasn't weren't haven't hasn't won't sh
 wasn weren haven hasn doesn isn
 actually each every without with other others still only always again even ever yet
 instead per across single inside has have had enough
+happen happens happened went until like through except given known more put belong belongs
 """.split())
 _FLAG = re.compile(r"(?<![\w-])-([A-Za-z]{1,3})(?![\w-])")
 

@@ -25,7 +25,7 @@ from .limits import MAX_QUESTION_CHARS
 from .paths import default_corpus_path
 from .sanitize import terminal_text
 from .search import (DEFAULT_SEARCH, MENTION, SearchResult, SearchSettings, bind_heading_analyzer, correct_term,
-                     is_near_known, search)
+                     is_near_known, said_outside_code_blocks, search)
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -164,8 +164,11 @@ class Assistant:
             if (term.isascii() and (_latin_name(token.surface) or (len(term) >= 3 and term.isalpha()))) \
                     or (capital and _latin_name(token.surface)):
                 # (restart → リスタート: an English word, no name; ネットワークポリシー → networkpolicy and
-                # 「Operatorってなに」 → オペレーター: names)
-                latin.add(term)
+                # 「Operatorってなに」 → オペレーター: names; in English, a word the guide writes only in command
+                # output, "machine", is English)
+                if not (english and term in vocab and token.surface.islower()
+                        and not said_outside_code_blocks(self.index, term)):
+                    latin.add(term)
                 if capital:
                     named.add(term)
             if term in vocab:
@@ -181,7 +184,14 @@ class Assistant:
             if split:
                 out.extend(split)
                 continue
+            lemma = self._english_lemma(term)
+            if lemma is not None:  # images → image → イメージ, deleted → delete
+                out.append(lemma)
+                continue
             corrected = correct_term(term, self.index, self._variants)
+            if (english and corrected in ENGLISH_FUNCTION_WORDS) or token.surface.lower() in APPLICATION_STACK \
+                    or (len(token.surface) > 3 and _written_upper(text, token.surface)):
+                corrected = None  # (bare is a word, not a typo of "are"; React and VLOOKUP are names, not typos)
             if corrected is None and not english and spelled < MAX_SPELLED:  # (in English: a real word, stuck ≠ stack)
                 spelled += 1
                 corrected = self._english_typo(term)
@@ -278,6 +288,20 @@ class Assistant:
             found = self.index.memo["_kanji_readings"] = {r: next(iter(ts)) for r, ts in by_reading.items()
                                                             if len(ts) == 1 and len(r) >= 3}
         return found
+
+    def _english_lemma(self, term: str) -> str | None:
+        """The known term of an English word's base form as Sudachi reads it (images → image → イメージ,
+        classes → class → クラス), or None: Sudachi reads a base form, rarely an inflected one."""
+        if not (term.isascii() and term.isalpha() and term.islower() and len(term) >= 4):
+            return None
+        vocab = self.index.postings.vocab
+        for base in _english_bases(term):
+            words = self.analyzer.terms(base)
+            if len(words) == 1 and words[0] in vocab and not words[0].isascii() and len(words[0]) >= 3:
+                # (a base form in Latin letters is a command more often than not, runs ≠ kubectl run; and a
+                # reading of two kana is a fragment of other words, run → ラン as in ドライラン)
+                return words[0]
+        return None
 
     def _english_typo(self, term: str) -> str | None:
         """The one known word that an English word one edit away stands for, or None: the guide's
@@ -520,6 +544,31 @@ def _rewrite_pieces(run: str, replace: Callable[[int, int], str | None], shortes
             out.append(run[i])
             i += 1
     return "".join(out)
+
+
+def _english_bases(word: str) -> list[str]:
+    """The base forms an English word may be inflected from, likeliest first (no dictionary: the caller
+    keeps the one the analyzer knows)."""
+    bases: list[str] = []
+    if word.endswith("ies"):
+        bases.append(word[:-3] + "y")
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        bases.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss"):
+        bases.append(word[:-1])
+    for suffix in ("ed", "ing"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            bases += [stem, stem + "e"]
+            if len(stem) >= 4 and stem[-1] == stem[-2]:  # running → run
+                bases.append(stem[:-1])
+    return bases
+
+
+def _written_upper(text: str, surface: str) -> bool:
+    """The question writes this (lower-cased) word in capitals only: VLOOKUP, NFS (names, not typos)."""
+    at = text.lower().find(surface.lower())
+    return at >= 0 and text[at:at + len(surface)].isupper()
 
 
 def _capitalized(text: str, surface: str) -> bool:

@@ -482,6 +482,30 @@ def subject_of(index: SearchIndex, terms: list[str], latin: frozenset[str] | Non
     return max(names, key=index.postings.term_idf) if names else None
 
 
+_FENCED = re.compile(r"```.*?```", re.S)
+
+
+def said_outside_code_blocks(index: SearchIndex, term: str) -> bool:
+    """Some passage says the term in its prose, a heading or inline code, not only inside a code block:
+    an English word found only in command output (``already present on machine``) is no topic of the
+    guide."""
+    memo = index.memo.setdefault("_outside_code", {})
+    if term not in memo:
+        found = False
+        for pid in index.postings.term_postings(term)[0]:
+            pid = int(pid)
+            if term in index.section_terms(pid):
+                found = True
+                break
+            forms = [s.lower() for s, t in index.surfaces(pid).items() if t == term and s]
+            prose = _FENCED.sub(" ", index.passage(pid).text).lower()
+            if any(f in prose for f in forms):
+                found = True
+                break
+        memo[term] = found
+    return memo[term]
+
+
 def is_near_known(index: SearchIndex, term: str) -> bool:
     """A known word lies within two edits of this one (one edit for words under six letters): a typo,
     not a name the guide does not know."""

@@ -239,11 +239,23 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     # headless is the guide's ヘッドレス (not corrected to "headers"); "how many" asks for a count (台)
     ("what is a headless service", "service", "clusterip:none"),
     ("how many control plane nodes do I need", "cluster-sizing", "3台"),
+    # an English word the corpus holds only in command output (machine, existing) is not the question's
+    # subject, and an inflected word is read by its base form or its Japanese (existing → 既存, deleted → 削除)
+    ("how can I expose my existing deployment with a service?", "service", "kubectlexpose"),
+    ("keeping container logs long term once pods are deleted", "logs", "daemonset"),
+    ("what is the easiest way to learn kubernetes on a laptop", "onprem-or-cloud", "minikube"),
 ])
 def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_id, fact):
     answer = guide.ask(question)
     assert answer.answered and answer.hits[0].doc_id == doc_id
     assert fact in _summary(answer)
+
+
+def test_a_name_is_never_corrected_into_a_guide_word(guide):
+    # React is a learner's stack, VLOOKUP a name in capitals: neither is a typo of a guide word (VLOOKUP is one
+    # edit from "lookup", learner English for 調べる), so neither question is about Kubernetes
+    assert guide.ask("Reactのstateが更新されない").coverage == "none"
+    assert "調べる" not in guide.analyze_question("ExcelのVLOOKUP関数の使い方")
 
 
 def test_words_that_frame_a_question_do_not_pick_its_article(guide):
