@@ -25,7 +25,7 @@ from .limits import MAX_QUESTION_CHARS
 from .paths import default_corpus_path
 from .sanitize import terminal_text
 from .search import (DEFAULT_SEARCH, MENTION, SearchResult, SearchSettings, bind_heading_analyzer, correct_term,
-                     is_near_known, said_outside_code_blocks, search)
+                     is_near_known, said_outside_code_blocks, search, ALNUM_NAME, writes_alnum_name)
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -157,6 +157,13 @@ class Assistant:
             if rewritten != text:
                 text, tokens = rewritten, self.analyzer.tokens(rewritten, parts=True)
         english = _ENGLISH_SENTENCE.search(text) is not None
+        for word in ALNUM_NAME.findall(text):
+            # a tool the guide never names, written in letters and digits (k9s, k0s): Sudachi takes it
+            # apart and its letters would be dropped as stray, leaving only the digit
+            if len(word) >= 2 and word.lower() not in vocab and word.lower() not in self._variants \
+                    and not writes_alnum_name(self.index, word):
+                unknown_name = True
+                latin.add(word.lower())
         for token in question_tokens(self._english_words(tokens), text):
             term = token.term
             known_parts = [p for p in token.parts if p in vocab]

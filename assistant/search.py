@@ -483,6 +483,20 @@ def subject_of(index: SearchIndex, terms: list[str], latin: frozenset[str] | Non
 
 
 _FENCED = re.compile(r"```.*?```", re.S)
+ALNUM_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+[0-9]+[A-Za-z0-9]*(?![A-Za-z0-9])")
+
+
+def writes_alnum_name(index: SearchIndex, word: str) -> bool:
+    """The corpus writes this word of letters then digits (k3s, ec2, t3), in any case. Sudachi takes such a
+    word apart (k9s → k, 9, s), so the passages holding its digits are read for it (memoized per index)."""
+    memo = index.memo.setdefault("_alnum_names", {})
+    key = word.lower()
+    if key not in memo:
+        digits = re.search(r"[0-9]+", key)
+        ids = index.postings.term_postings(digits.group(0))[0] if digits else ()
+        pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![A-Za-z0-9])", re.I)
+        memo[key] = any(pattern.search(index.passage(int(pid)).text) for pid in ids)
+    return memo[key]
 
 
 def said_outside_code_blocks(index: SearchIndex, term: str) -> bool:

@@ -377,6 +377,19 @@ def test_a_tool_the_guide_never_names_is_not_covered_at_all(guide):
     assert answer.coverage in ("none", "mention") and not answer.answered
 
 
+@pytest.mark.parametrize("question", ["k9sっていうツールの使い方", "S3の料金が知りたい"])
+def test_a_name_of_letters_and_digits_the_guide_never_writes_is_not_covered(guide, question):
+    # Sudachi takes k9s apart (k, 9, s): the stray letters were dropped and 「ツールの使い方」 was answered
+    assert guide.ask(question).coverage == "none"
+
+
+@pytest.mark.parametrize("question, doc_id", [("t3.mediumだとPodはいくつまで載る？", "cluster-sizing"),
+                                              ("k3sとk3dの違い", "onprem-or-cloud")])
+def test_a_name_of_letters_and_digits_the_guide_writes_is_still_answered(guide, question, doc_id):
+    answer = guide.ask(question)
+    assert answer.coverage == "full" and answer.hits[0].doc_id == doc_id
+
+
 def test_coverage_is_full_for_an_answered_question_in_json(guide):
     data = guide.ask("Podとは何ですか？").to_json()
     assert data["coverage"] == "full" and data["answered"] is True
