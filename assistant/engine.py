@@ -52,6 +52,7 @@ class Assistant:
     _phrase_terms: dict[str, list[str]] = field(default_factory=dict)  # concept phrase -> its terms
     _english_typos: dict[str, str | None] = field(default_factory=dict, repr=False)  # asked of Sudachi once per word
     _last_expansion: tuple[str, list[str], tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
+    _why_words: tuple[str, ...] | None = field(default=None, repr=False, compare=False)  # WHY_KUBERNETES analyzed
 
     # --- opening ------------------------------------------------------------------------------------
 
@@ -357,6 +358,12 @@ class Assistant:
             return list(last[2])
         vocab = self.index.postings.vocab
         found = [t for t in self.index.concepts.expand(question) if t in vocab and t not in terms]
+        if _ABOUT_DOMAIN.search(question) and _ASKS_BENEFIT.search(question):
+            # what Kubernetes does for a learner (「Kubernetesを入れると何ができるようになるの」): the words of the
+            # overview's why-Kubernetes section, however the question puts it
+            if self._why_words is None:
+                self._why_words = tuple(self.analyzer.terms(WHY_KUBERNETES))
+            found += [t for t in self._why_words if t in vocab and t not in terms and t not in found]
         self._last_expansion = (question, list(terms), tuple(found))
         return found
 
@@ -407,6 +414,10 @@ class Assistant:
         # (kube-proxy: kube is part of a name; 「マネージドKubernetes」: Kubernetes is half of a compound)
         if not _COMPONENT.search(query) and not about_domain and not _DOMAIN_COMPOUND.search(query):
             terms = _without_domain(terms, self.index.postings.vocab, self._generic)
+        elif about_domain and _DOCKER_ALONE.search(query):
+            # 「Dockerだけじゃなくてわざわざk8sを使う理由」: Docker is what Kubernetes is weighed against, not the
+            # topic (its word drew the dockershim migration pages)
+            terms = [t for t in terms if t != "docker"]
         follow_up = False
         if conversation and conversation.terms and is_follow_up(query, terms, self._generic):
             follow_up = True
@@ -496,8 +507,12 @@ _DOMAIN_COMPOUND = re.compile(r"[ァ-ヺー]{3,}\s?(?:kubernetes|k8s)", re.I)  #
 # answered like "what is Kubernetes", by the overview.
 _ABOUT_DOMAIN = re.compile(r"^\s*(?:kubernetes|k8s|クバネティス|クーバネティス)\s*(?:って|は|とは|を|に|で|の)"
                            r"|(?:kubernetes|k8s)\s*(?:を|で|って|は)?\s*(?:使う|使わ|使っ|導入|入れ|動か|要る|要ら|いる\b|いら|必要)", re.I)
-_ASKS_ABOUT = re.compile(r"何を|なにを|してくれ|やってくれ|できる|できない|なぜ|なんで|メリット|必要|要る|要ら|いる[?？]|いら|役に立|自動化|"
+_ASKS_ABOUT = re.compile(r"何を|なにを|してくれ|やってくれ|できる|できない|なぜ|なんで|理由|メリット|必要|要る|要ら|いる[?？]|いら|役に立|自動化|"
                          r"うれしい|嬉しい|\bwhy\b", re.I)
+WHY_KUBERNETES = "Kubernetes 必要な理由 提供する機能"  # the why-Kubernetes concept of corpus/concepts.yaml
+# what it makes possible or why to use it (「何をしてくれるの」 asks what it is: the guide's definition answers)
+_ASKS_BENEFIT = re.compile(r"できる|できない|理由|役に立|うれしい|嬉しい")
+_DOCKER_ALONE = re.compile(r"docker\s*(?:だけ|があるのに|があれば|で十分|でいい|で足り|じゃなく|ではなく)", re.I)
 _NAME_TERM = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")  # a name (pod, サイドカー), not a word like 仕組み
 
 
