@@ -16,7 +16,7 @@ from typing import NamedTuple
 from pathlib import Path
 
 
-ANALYZER_VERSION = "3"  # 3: synonym spellings from three letters (pdo → pod)
+ANALYZER_VERSION = "4"  # 4: concept phrases also with を and が swapped; 3: synonym spellings from three letters (pdo → pod)
 _OOV_WORD_IDS = 0xF000_0000  # word ids from here on are unknown words: one id per part of speech, not per word
 CHUNK_BYTES = 40_000  # stay well below Sudachi's limit
 
@@ -276,7 +276,7 @@ QUESTION_CHATTER = frozenset({"先輩", "上司", "さっぱり", "いまいち"
                               "困る", "最近", "初心者", "色々", "いろいろ", "ちょっと", "なんか", "教え", "詳しい", "一言", "今",
                               "おく", "皆", "さん", "皆さん", "普通", "やばい", "大丈夫",
                               "いま", "入門", "勉強", "勉強会", "会社", "腑", "一気", "怖い", "ぽい",
-                              "そんな", "捲る", "聞く", "手っ取り"})
+                              "そんな", "捲る", "聞く", "手っ取り", "急", "突然"})
 
 
 # What a learner's own application is built with (「MySQLをPodで動かしてたら…」): context of a Kubernetes
@@ -471,10 +471,11 @@ class Concepts:
         if last is not None and last[0] == question:
             return last[1]
         text = normalize_text(question)
+        plain = _ASIDE_ADVERBS.sub("", text)  # 「アクセスが急に増え」 says 「アクセスが増え」
         by_first = self._by_first()
         # Only the phrases whose first character the question holds can be in it.
         maybe = sorted(c for ch in {"", *text} for c in by_first.get(ch, ()))
-        found = tuple((i, p) for i, _, p in maybe if _contains(text, p))
+        found = tuple((i, p) for i, _, p in maybe if _contains(text, p) or (plain != text and _contains(plain, p)))
         self.__dict__["_last"] = (question, found)
         return found
 
@@ -490,12 +491,27 @@ class Concepts:
         return table
 
 
+# Adverbs of degree and suddenness that a learner puts inside a phrase (「アクセスが急に増えた」).
+_ASIDE_ADVERBS = re.compile(r"急に|突然|いきなり|一気に|どんどん|すぐに|ちゃんと|きちんと")
+
+
 def _contains(text: str, phrase: str) -> bool:
     if phrase not in text:  # (most phrases: no regular expression is compiled or run)
         return False
     if phrase.isascii():  # "db" is a word, not the middle of "dbg"
         return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
     return True
+
+
+_PARTICLE = re.compile(r"(?<=[一-龯ァ-ヶー])([をが])(?=[一-龯ぁ-ゖ])")
+
+
+def _swap_particle(phrase: str) -> str:
+    """The phrase with its one を between a noun and a verb said as が, or its が as を ("" when none)."""
+    found = _PARTICLE.findall(phrase)
+    if len(found) != 1:
+        return ""
+    return _PARTICLE.sub(lambda m: "が" if m.group(1) == "を" else "を", phrase)
 
 
 def load_concepts(files: list[Path], analyzer: Analyzer) -> tuple[Concepts, list[str]]:
@@ -509,6 +525,8 @@ def load_concepts(files: list[Path], analyzer: Analyzer) -> tuple[Concepts, list
                 continue
             terms = tuple(dict.fromkeys(analyzer.terms(str(concept))))
             written = tuple(normalize_text(str(p)) for p in phrases if str(p).strip())
+            # 「データを残」 is also said 「データが残」: a phrase's object marker may be its subject marker
+            written += tuple(w for p in written for w in (_swap_particle(p),) if w and w not in written)
             if terms and written:
                 entries.append((written, terms))
     return Concepts(entries), notices

@@ -135,3 +135,13 @@ def test_a_learners_framing_words_are_no_terms_of_the_question():
     question = "社内勉強会で説明することになった、入門したての自分でも腑に落ちるように一気に教えて"
     terms = [t.term for t in question_tokens(Analyzer().tokens(question), question)]
     assert "説明" in terms and not {"勉強会", "入門", "腑", "一気"} & set(terms)
+
+
+def test_a_concept_phrase_is_found_with_its_particle_swapped_or_an_adverb_inside(tmp_path, domain):
+    from assistant.analyzer import load_concepts
+    (tmp_path / "concepts.yaml").write_text("PersistentVolumeClaim: [データを残]\nHorizontalPodAutoscaler: [アクセスが増え]\n",
+                                            encoding="utf-8")
+    concepts, _ = load_concepts([tmp_path / "concepts.yaml"], domain)
+    assert domain.terms("PersistentVolumeClaim")[0] in concepts.expand("Podを消してもデータが残るようにしたい")
+    assert domain.terms("HorizontalPodAutoscaler")[0] in concepts.expand("アクセスが急に増えたときだけ増やしたい")
+    assert concepts.expand("データの残り容量") == []
