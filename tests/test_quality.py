@@ -146,6 +146,9 @@ def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
     ("Kubernetesのクラスタってどんな部品で構成されてるの？", "concepts/overview/components.md"),
     ("Serviceにつながらないんだけど何から調べれば", "tasks/debug/debug-application/debug-service.md"),
     ("コンテナをroot以外で動かしたい", "tasks/configure-pod-container/security-context.md"),
+    # the concept's own page, not a tutorial that shares the words (mysql-wordpress, environment variables)
+    ("データベースのパスワードをYAMLにそのまま書くのは避けたい", "concepts/configuration/secret.md"),
+    ("設定値をコンテナイメージに焼き込まないで外から渡したい", "concepts/configuration/configmap.md"),
 ])
 def test_a_problem_reaches_the_page_of_the_concept_that_solves_it(docs_assistant, question, page):
     answer = docs_assistant.ask(question)
