@@ -344,8 +344,9 @@ def assemble_index(documents: list[Document], prepared: list[Prepared], problems
 _DEFINITION = re.compile(r"とは|って何|ってなに|何ですか|なんですか|是什么|what is", re.I)
 
 
-HOWTO_HEADING = re.compile(r"(?:には|方法は|どうする|どう書く|どう取る|どう用意する)(?:[？?]|$)|(?:するには|には)[？?（(]")
-"""A heading that asks how to do something (「…を見るには？」, 「…の方法は？」)."""
+HOWTO_HEADING = re.compile(r"(?:には|方法は|どうする|どう書く|どう取る|どう用意する|流れは|手順は)(?:[？?]|$)|(?:するには|には)[？?（(]"
+                           r"|の手順$")
+"""A heading that asks how to do something (「…を見るには？」, 「…の方法は？」, 「…を作る流れは？」, 「計算の手順」)."""
 
 
 def _is_definition_heading(section: str) -> bool:

@@ -251,6 +251,14 @@ def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_i
     assert fact in _summary(answer)
 
 
+def test_a_heading_asking_for_the_steps_answers_a_how_to(guide):
+    # 「kubeadm でクラスタを作る流れは？」 asks for a procedure as much as 「…をアップグレードするには？」 does:
+    # both are how-to headings, so the one the question names wins
+    answer = guide.ask("kubeadmで最初のコントロールプレーンを立ち上げるコマンドは？")
+    assert answer.hits[0].section.endswith("kubeadm でクラスタを作る流れは？")
+    assert "kubeadminit" in _summary(answer)
+
+
 def test_a_name_is_never_corrected_into_a_guide_word(guide):
     # React is a learner's stack, VLOOKUP a name in capitals: neither is a typo of a guide word (VLOOKUP is one
     # edit from "lookup", learner English for 調べる), so neither question is about Kubernetes
