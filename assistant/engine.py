@@ -367,6 +367,16 @@ class Assistant:
         self._last_expansion = (question, list(terms), tuple(found))
         return found
 
+    def _specific_concept(self, question: str) -> frozenset[str] | None:
+        """The words of the concept that the question's longest learner phrase points to: when two concepts
+        match (「アクセスが増えたときだけPodの数を増やしたい」 says 数を増やし too), the longer phrase describes
+        the need more closely. None when no phrase matches."""
+        matches = self.index.concepts.matches(question)
+        if not matches:
+            return None
+        longest = max(len(phrase) for phrase, _ in matches)
+        return frozenset(t for phrase, words in matches if len(phrase) == longest for t in words)
+
     def judged_terms(self, question: str, terms: list[str]) -> list[str]:
         """The terms whether the corpus covers a question is judged on: a learner phrase that points to a
         concept (concepts.yaml: 毎回打つ → alias, 落ちる前 → previous) stands for the concept's words the
@@ -432,7 +442,7 @@ class Assistant:
                             t for t in terms if t not in self._generic and t in self.index.postings.vocab),
                         latin=latin, judged=self.judged_terms(query, terms),
                         defined=self._defined(query, terms) if definition else frozenset(), named=named,
-                        settings=self.search_settings)
+                        concept=self._specific_concept(query), settings=self.search_settings)
         return terms, follow_up, result
 
     def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:

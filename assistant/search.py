@@ -267,7 +267,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
            unknown_name: bool = False, overview: bool = False, subject: frozenset[str] | None = None,
            latin: frozenset[str] | None = None, judged: list[str] | None = None,
            defined: frozenset[str] = frozenset(), named: frozenset[str] = frozenset(),
-           settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
+           concept: frozenset[str] | None = None, settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
     """Rank the articles for these terms and measure how well the best one covers them.
 
     ``prefer`` is the article a follow-up question most likely continues: it counts for more.
@@ -286,7 +286,8 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     の -L オプションって何」 asks what -L is, not what kubectl get is): only a passage defining them counts
     as the defining one (default: any question word). ``named`` are the terms a Japanese question writes
     as a name, with a capital letter (ConfigMap, VPA): a named subject the answering passage never
-    mentions makes the answer a mention at most."""
+    mentions makes the answer a mention at most. ``concept`` are the words of the concept the question
+    describes most specifically (default: every ``extra`` word): a page named by it ranks higher."""
     postings = index.postings
     own_scores = postings.get_scores(terms)
     scores = own_scores
@@ -303,7 +304,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     intent = Intent(definition, task, defined)
     own = subject if subject is not None else frozenset(t for t in terms if t in postings.vocab)
     scored = _reranked(index, articles, terms, query, own, prefer, definition, task, overview, extra, settings,
-                       defined)
+                       defined, concept)
     # Passages are re-scored only for the articles kept, when first asked for: which passage is shown
     # does not move an article.
     total = sum(weights.values())
@@ -365,7 +366,8 @@ def _articles(index: SearchIndex, scores: np.ndarray, definition: bool, settings
 
 def _reranked(index: SearchIndex, articles: _Articles, terms: list[str], query: set[str], own: frozenset[str],
               prefer: str | None, definition: bool, task: bool, overview: bool, extra: list[str] | None,
-              settings: SearchSettings, defined: frozenset[str] = frozenset()) -> list[tuple[float, int, int]]:
+              settings: SearchSettings, defined: frozenset[str] = frozenset(),
+              concept: frozenset[str] | None = None) -> list[tuple[float, int, int]]:
     """(score, document index, position in ``articles.doc_ids``) of the best articles, best first: their
     scores times what their titles, kinds and headings say about the question (see ``search``)."""
     postings = index.postings
@@ -382,7 +384,7 @@ def _reranked(index: SearchIndex, articles: _Articles, terms: list[str], query: 
                     rerank.append(at)
     names = [t for t in own if _NAME.match(t) and t not in _DOMAIN] if overview and not definition else []
     name = max(names, key=postings.term_idf) if names else None
-    concept_words = frozenset(extra or ()) - set(terms)
+    concept_words = frozenset(extra or () if concept is None else concept) - set(terms)
     scored: list[tuple[float, int, int]] = []
     pages = _page_facts(index)
     n_query = len(query)

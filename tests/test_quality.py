@@ -149,6 +149,8 @@ def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
     # the concept's own page, not a tutorial that shares the words (mysql-wordpress, environment variables)
     ("データベースのパスワードをYAMLにそのまま書くのは避けたい", "concepts/configuration/secret.md"),
     ("設定値をコンテナイメージに焼き込まないで外から渡したい", "concepts/configuration/configmap.md"),
+    # two concepts match (専用のディスク and ディスク): the longer phrase says what is asked for
+    ("DBを動かすので、Podごとに決まった名前と専用のディスクが欲しい", "concepts/workloads/controllers/statefulset.md"),
 ])
 def test_a_problem_reaches_the_page_of_the_concept_that_solves_it(docs_assistant, question, page):
     answer = docs_assistant.ask(question)
