@@ -266,6 +266,13 @@ def test_a_name_is_never_corrected_into_a_guide_word(guide):
     assert "調べる" not in guide.analyze_question("ExcelのVLOOKUP関数の使い方")
 
 
+@pytest.mark.parametrize("question", ["k8sってぶっちゃけ何してくれるやつ？", "クバネティスってそもそも何してくれるやつなの？"])
+def test_colloquial_fillers_are_not_words_the_guide_lacks(guide, question):
+    # ぶっちゃけ (打ち明ける), やつ (奴) and そもそも (抑) counted as unknown words and the guide declined
+    answer = guide.ask(question)
+    assert answer.coverage == "full" and answer.hits[0].doc_id == "overview"
+
+
 def test_words_that_frame_a_question_do_not_pick_its_article(guide):
     # 今 is no topic: it matched the heading 「今使っているNamespaceを切り替えるには？」
     assert guide.ask("今どのPodがどれくらいCPUを使ってるか知りたい").hits[0].doc_id == "cpu-resources"
