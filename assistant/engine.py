@@ -53,6 +53,7 @@ class Assistant:
     _english_typos: dict[str, str | None] = field(default_factory=dict, repr=False)  # asked of Sudachi once per word
     _last_expansion: tuple[str, list[str], tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
     _why_words: tuple[str, ...] | None = field(default=None, repr=False, compare=False)  # WHY_KUBERNETES analyzed
+    _read: tuple[str, str] | None = field(default=None, repr=False, compare=False)  # (question, as read) of the last
 
     # --- opening ------------------------------------------------------------------------------------
 
@@ -157,6 +158,12 @@ class Assistant:
             rewritten = self._hiragana_words(text)
             if rewritten != text:
                 text, tokens = rewritten, self.analyzer.tokens(rewritten, parts=True)
+        if any(t.term not in vocab and _KANJI.fullmatch(t.surface) for t in tokens):
+            # a compound mistyped with a homophone (宣現 for 宣言, 制現 for 制限): Sudachi takes it apart
+            rewritten = self._kanji_homophones(text)
+            if rewritten != text:
+                text, tokens = rewritten, self.analyzer.tokens(rewritten, parts=True)
+        self._read = (question, text)
         english = _ENGLISH_SENTENCE.search(text) is not None
         for word in ALNUM_NAME.findall(text):
             # a tool the guide never names, written in letters and digits (k9s, k0s): Sudachi takes it
@@ -284,6 +291,23 @@ class Assistant:
             text = text[:m.start()] + rewrite(m.group(0)) + text[m.end():]
         return text
 
+    def _kanji_homophones(self, text: str) -> str:
+        """The question with each run of kanji that the analysis takes into a letter the guide does not know
+        written as the guide's word read the same way (宣現的 → 宣言的, リソース制現 → リソース制限); a run
+        whose reading is no guide word stays as it is."""
+        vocab = self.index.postings.vocab
+        readings = self._kanji_readings()
+        for m in reversed(list(_KANJI_RUN.finditer(text))):
+            run = m.group(0)
+            if all(t in vocab for t in self.analyzer.terms(run)):
+                continue
+            for end in range(len(run), 1, -1):  # the longest start of the run read like a guide word
+                word = readings.get(self.analyzer.reading(run[:end]))
+                if word is not None and word != run[:end]:
+                    text = text[:m.start()] + word + text[m.start() + end:]
+                    break
+        return text
+
     def _kanji_readings(self) -> dict[str, str]:
         """The guide's kanji words (two or more letters) by their katakana reading, one word per reading
         (a reading two words share is left out); worked out once per index, when first needed."""
@@ -357,7 +381,7 @@ class Assistant:
         if last is not None and last[0] == question and last[1] == terms:
             return list(last[2])
         vocab = self.index.postings.vocab
-        found = [t for t in self.index.concepts.expand(question) if t in vocab and t not in terms]
+        found = [t for t in self.index.concepts.expand(self._as_read(question)) if t in vocab and t not in terms]
         if _ABOUT_DOMAIN.search(question) and _ASKS_BENEFIT.search(question):
             # what Kubernetes does for a learner (「Kubernetesを入れると何ができるようになるの」): the words of the
             # overview's why-Kubernetes section, however the question puts it
@@ -367,11 +391,17 @@ class Assistant:
         self._last_expansion = (question, list(terms), tuple(found))
         return found
 
+    def _as_read(self, question: str) -> str:
+        """The question as its analysis read it (hiragana and mistyped kanji written as the guide's words),
+        for matching learner phrases: 「りそーす制現」 says リソース制限."""
+        read = self._read
+        return read[1] if read is not None and read[0] == question else question
+
     def _specific_concept(self, question: str) -> frozenset[str] | None:
         """The words of the concept that the question's longest learner phrase points to: when two concepts
         match (「アクセスが増えたときだけPodの数を増やしたい」 says 数を増やし too), the longer phrase describes
         the need more closely. None when no phrase matches."""
-        matches = self.index.concepts.matches(question)
+        matches = self.index.concepts.matches(self._as_read(question))
         if not matches:
             return None
         longest = max(len(phrase) for phrase, _ in matches)
@@ -387,7 +417,7 @@ class Assistant:
         terms = [t for t in terms if t in vocab or t not in self._generic]
         explained: set[str] = set()
         concepts: list[str] = []
-        for phrase, concept in self.index.concepts.matches(question):
+        for phrase, concept in self.index.concepts.matches(self._as_read(question)):
             known = [c for c in concept if c in vocab]
             if known:
                 if phrase not in self._phrase_terms:  # a phrase's analysis never changes: once per phrase
@@ -542,6 +572,7 @@ _HIRAGANA_WORDS = re.compile(r"[ぁ-ゖー]{2,}")
 _HIRAGANA = re.compile(r"[ぁ-ゖー]+")
 _PARTICLES = "のをがでにはとへもや"  # (and っ of 〜って after a word)
 _KANJI = re.compile(r"[一-龥]")
+_KANJI_RUN = re.compile(r"[一-龥]{2,6}")
 _LOANWORD = re.compile(r"[ァ-ヶー・a-z0-9.-]+")  # a loanword, or the Latin name a synonym gives it
 _LOANWORD_MARK = re.compile(r"[ーぁぃぅぇぉゔ]")
 _TO_KATAKANA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}

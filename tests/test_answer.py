@@ -266,6 +266,15 @@ def test_a_name_is_never_corrected_into_a_guide_word(guide):
     assert "調べる" not in guide.analyze_question("ExcelのVLOOKUP関数の使い方")
 
 
+@pytest.mark.parametrize("question, doc_id, fact", [
+    ("宣現的な管理って結局なにがいいの", "overview", "宣言的"),  # 宣現 (センゲン) is 宣言
+    ("メモリの制現ってどう書けばいい", "cpu-resources", "limits"),  # 制現 (セイゲン) is 制限
+])
+def test_a_compound_mistyped_with_a_homophone_is_read_as_the_guide_word(guide, question, doc_id, fact):
+    answer = guide.ask(question)
+    assert answer.coverage == "full" and answer.hits[0].doc_id == doc_id and fact in _summary(answer)
+
+
 @pytest.mark.parametrize("question", ["k8sってぶっちゃけ何してくれるやつ？", "クバネティスってそもそも何してくれるやつなの？"])
 def test_colloquial_fillers_are_not_words_the_guide_lacks(guide, question):
     # ぶっちゃけ (打ち明ける), やつ (奴) and そもそも (抑) counted as unknown words and the guide declined
