@@ -24,8 +24,8 @@ from .index import BuildPlan, DocInfo, IndexSettings, Progress, SearchIndex, bui
 from .limits import MAX_QUESTION_CHARS
 from .paths import default_corpus_path
 from .sanitize import terminal_text
-from .search import (DEFAULT_SEARCH, MENTION, SearchResult, SearchSettings, bind_heading_analyzer, correct_term,
-                     is_near_known, said_outside_code_blocks, search, ALNUM_NAME, writes_alnum_name)
+from .search import (ALNUM_NAME, DEFAULT_SEARCH, MENTION, SearchResult, SearchSettings, bind_heading_analyzer,
+                     correct_term, is_near_known, said_outside_code_blocks, search, writes_alnum_name)
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -53,7 +53,7 @@ class Assistant:
     _english_typos: dict[str, str | None] = field(default_factory=dict, repr=False)  # asked of Sudachi once per word
     _last_expansion: tuple[str, list[str], tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
     _why_words: tuple[str, ...] | None = field(default=None, repr=False, compare=False)  # WHY_KUBERNETES analyzed
-    _read: tuple[str, str] | None = field(default=None, repr=False, compare=False)  # (question, as read) of the last
+    _read: tuple[str, str] | None = field(default=None, repr=False, compare=False)  # last question, as analyzed
 
     # --- opening ------------------------------------------------------------------------------------
 
@@ -292,8 +292,8 @@ class Assistant:
         return text
 
     def _kanji_homophones(self, text: str) -> str:
-        """The question with each run of kanji that the analysis takes into a letter the guide does not know
-        written as the guide's word read the same way (宣現的 → 宣言的, リソース制現 → リソース制限); a run
+        """The question with each run of kanji that Sudachi takes apart into letters the guide does not know
+        written as the guide's word that reads the same (宣現的 → 宣言的, リソース制現 → リソース制限); a run
         whose reading is no guide word stays as it is."""
         vocab = self.index.postings.vocab
         readings = self._kanji_readings()

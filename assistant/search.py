@@ -505,6 +505,8 @@ def writes_alnum_name(index: SearchIndex, word: str) -> bool:
     memo = index.memo.setdefault("_alnum_names", {})
     key = word.lower()
     if key not in memo:
+        if len(memo) > 4096:  # (a long chat session: kept small)
+            memo.clear()
         digits = re.search(r"[0-9]+", key)
         ids = index.postings.term_postings(digits.group(0))[0] if digits else ()
         pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![A-Za-z0-9])", re.I)
@@ -518,19 +520,18 @@ def said_outside_code_blocks(index: SearchIndex, term: str) -> bool:
     guide."""
     memo = index.memo.setdefault("_outside_code", {})
     if term not in memo:
-        found = False
-        for pid in index.postings.term_postings(term)[0]:
-            pid = int(pid)
-            if term in index.section_terms(pid):
-                found = True
-                break
-            forms = [s.lower() for s, t in index.surfaces(pid).items() if t == term and s]
-            prose = _FENCED.sub(" ", index.passage(pid).text).lower()
-            if any(f in prose for f in forms):
-                found = True
-                break
-        memo[term] = found
+        if len(memo) > 4096:  # (a long chat session: kept small)
+            memo.clear()
+        memo[term] = any(_outside_code(index, int(pid), term) for pid in index.postings.term_postings(term)[0])
     return memo[term]
+
+
+def _outside_code(index: SearchIndex, pid: int, term: str) -> bool:
+    """The passage's headings or its text outside code blocks say the term."""
+    if term in index.section_terms(pid):
+        return True
+    prose = _FENCED.sub(" ", index.passage(pid).text).lower()
+    return any(s.lower() in prose for s, t in index.surfaces(pid).items() if t == term and s)
 
 
 def is_near_known(index: SearchIndex, term: str) -> bool:
