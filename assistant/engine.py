@@ -25,7 +25,7 @@ from .limits import MAX_QUESTION_CHARS
 from .paths import default_corpus_path
 from .sanitize import terminal_text
 from .search import (ALNUM_NAME, DEFAULT_SEARCH, MENTION, SearchResult, SearchSettings, bind_heading_analyzer,
-                     correct_term, is_near_known, said_outside_code_blocks, search, writes_alnum_name)
+                     correct_term, is_near_known, said_outside_code_blocks, search, writes_alnum_name, written_lowercase)
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -187,7 +187,11 @@ class Assistant:
                 if capital:
                     named.add(term)
             if term in vocab:
-                out.append(term)
+                lemma = self._english_lemma(term) if english and token.surface.islower() else None
+                # "files" is in the corpus only as the name Azure Files; in an English question it is ファイル
+                # (requests stays: the corpus writes the field in lower case)
+                common = lemma is not None and not written_lowercase(self.index, term)
+                out.append(lemma if common else term)
                 continue
             if known_parts:  # the compound is unknown but some of its parts are not: search for the parts
                 if any(len(p) > 1 for p in known_parts):  # the unknown parts count as unknown (年末|調整)

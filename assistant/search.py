@@ -514,6 +514,17 @@ def writes_alnum_name(index: SearchIndex, word: str) -> bool:
     return memo[key]
 
 
+def written_lowercase(index: SearchIndex, term: str) -> bool:
+    """Some passage writes the term in lower case (``requests``), not only as a capitalized name (Azure Files)."""
+    memo = index.memo.setdefault("_lowercase", {})
+    if term not in memo:
+        if len(memo) > 4096:  # (a long chat session: kept small)
+            memo.clear()
+        pattern = re.compile(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])")  # (case-sensitive: the word as written)
+        memo[term] = any(pattern.search(index.passage(int(pid)).text) for pid in index.postings.term_postings(term)[0])
+    return memo[term]
+
+
 def said_outside_code_blocks(index: SearchIndex, term: str) -> bool:
     """Some passage says the term in its prose, a heading or inline code, not only inside a code block:
     an English word found only in command output (``already present on machine``) is no topic of the

@@ -244,6 +244,8 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("how can I expose my existing deployment with a service?", "service", "kubectlexpose"),
     ("keeping container logs long term once pods are deleted", "logs", "daemonset"),
     ("what is the easiest way to learn kubernetes on a laptop", "onprem-or-cloud", "minikube"),
+    # "files" is in the guide only as the name Azure Files: in English it is ファイル (seen in the chat app)
+    ("copy files from a pod to my laptop", "exec", "kubectlcp"),
 ])
 def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_id, fact):
     answer = guide.ask(question)
