@@ -187,11 +187,11 @@ class Assistant:
                 if capital:
                     named.add(term)
             if term in vocab:
-                lemma = self._english_lemma(term) if english and token.surface.islower() else None
                 # "files" is in the corpus only as the name Azure Files; in an English question it is ファイル
                 # (requests stays: the corpus writes the field in lower case)
-                common = lemma is not None and not written_lowercase(self.index, term)
-                out.append(lemma if common else term)
+                lemma = self._english_lemma(term) if english and token.surface.islower() \
+                    and not written_lowercase(self.index, term) else None
+                out.append(lemma or term)
                 continue
             if known_parts:  # the compound is unknown but some of its parts are not: search for the parts
                 if any(len(p) > 1 for p in known_parts):  # the unknown parts count as unknown (年末|調整)

@@ -207,6 +207,17 @@ def _vocab_by_length(index: SearchIndex, variants: dict[str, str] | None = None)
     return buckets
 
 
+_MEMO_WORDS = 4096  # words a per-index memo keeps before it starts again (a long chat session stays small)
+
+
+def _word_memo(index: SearchIndex, name: str) -> dict:
+    """A per-index memo of answers about single words, emptied when it grows past ``_MEMO_WORDS``."""
+    memo = index.memo.get(name)
+    if memo is None or len(memo) > _MEMO_WORDS:
+        memo = index.memo[name] = {}
+    return memo
+
+
 def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str | None:
     """The known term closest to an unknown one (a small typo), or None.
 
@@ -217,9 +228,7 @@ def correct_term(term: str, index: SearchIndex, variants: dict[str, str]) -> str
     """
     if len(term) < 3:
         return None
-    memo = index.memo.get("_corrections")
-    if memo is None or len(memo) > 4096:  # (a long chat session: kept small)
-        memo = index.memo["_corrections"] = {}
+    memo = _word_memo(index, "_corrections")
     key = (term, id(variants), len(variants))
     if key not in memo:
         memo[key] = _correct_term(term, index, variants)
@@ -499,29 +508,29 @@ _FENCED = re.compile(r"```.*?```", re.S)
 ALNUM_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+[0-9]+[A-Za-z0-9]*(?![A-Za-z0-9])")
 
 
+def _any_text(index: SearchIndex, pids, pattern: re.Pattern[str]) -> bool:
+    """Some of these passages' raw text matches the pattern."""
+    return any(pattern.search(index.passage(int(pid)).text) for pid in pids)
+
+
 def writes_alnum_name(index: SearchIndex, word: str) -> bool:
     """The corpus writes this word of letters then digits (k3s, ec2, t3), in any case. Sudachi takes such a
-    word apart (k9s → k, 9, s), so the passages holding its digits are read for it (memoized per index)."""
-    memo = index.memo.setdefault("_alnum_names", {})
+    word apart (k9s → k, 9, s), so the passages holding its digits are read for it."""
+    memo = _word_memo(index, "_alnum_names")
     key = word.lower()
     if key not in memo:
-        if len(memo) > 4096:  # (a long chat session: kept small)
-            memo.clear()
         digits = re.search(r"[0-9]+", key)
         ids = index.postings.term_postings(digits.group(0))[0] if digits else ()
-        pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![A-Za-z0-9])", re.I)
-        memo[key] = any(pattern.search(index.passage(int(pid)).text) for pid in ids)
+        memo[key] = _any_text(index, ids, re.compile(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![A-Za-z0-9])", re.I))
     return memo[key]
 
 
 def written_lowercase(index: SearchIndex, term: str) -> bool:
     """Some passage writes the term in lower case (``requests``), not only as a capitalized name (Azure Files)."""
-    memo = index.memo.setdefault("_lowercase", {})
-    if term not in memo:
-        if len(memo) > 4096:  # (a long chat session: kept small)
-            memo.clear()
-        pattern = re.compile(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])")  # (case-sensitive: the word as written)
-        memo[term] = any(pattern.search(index.passage(int(pid)).text) for pid in index.postings.term_postings(term)[0])
+    memo = _word_memo(index, "_lowercase")
+    if term not in memo:  # (case-sensitive: the word as written)
+        memo[term] = _any_text(index, index.postings.term_postings(term)[0],
+                               re.compile(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])"))
     return memo[term]
 
 
@@ -529,10 +538,8 @@ def said_outside_code_blocks(index: SearchIndex, term: str) -> bool:
     """Some passage says the term in its prose, a heading or inline code, not only inside a code block:
     an English word found only in command output (``already present on machine``) is no topic of the
     guide."""
-    memo = index.memo.setdefault("_outside_code", {})
+    memo = _word_memo(index, "_outside_code")
     if term not in memo:
-        if len(memo) > 4096:  # (a long chat session: kept small)
-            memo.clear()
         memo[term] = any(_outside_code(index, int(pid), term) for pid in index.postings.term_postings(term)[0])
     return memo[term]
 
