@@ -35,6 +35,7 @@ class Document:
     kind: str = ""  # Hugo content_type: task, tutorial, concept, reference ("" when unknown)
     kubernetes: str = ""  # Kubernetes version the article was checked against, e.g. "1.34"
     checked: str = ""  # date of that check, ISO "YYYY-MM-DD"
+    explained_at: str = ""  # a glossary entry's full_link: the page that explains its term ("concepts/storage/pv")
 
 
 @dataclass
@@ -166,6 +167,25 @@ def hugo_url(base_url: str, rel_path: str, slug: str | None) -> str:
     return base + (tail + "/" if tail else "")
 
 
+_SITE_DOCS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2,4})?/)?docs/")  # /docs/ or /ja/docs/, /zh-cn/docs/
+
+
+def page_key(link: str) -> str:
+    """A docs page's address as a key, from a site link (``/docs/concepts/storage/pv/#x``, ``/ja/docs/…``)
+    or a relative path (``concepts/storage/pv.md``, ``concepts/_index.md``): ``concepts/storage/pv``. ""
+    for an outside link."""
+    link = link.strip().replace("\\", "/")
+    if not link or "://" in link or link.startswith("//"):
+        return ""
+    link = link.split("#", 1)[0].split("?", 1)[0]
+    link = _SITE_DOCS.sub("", link, count=1)
+    if link.endswith(".md"):
+        link = link[:-3]
+        if link == "_index" or link == "index" or link.endswith(("/_index", "/index")):
+            link = link.rsplit("index", 1)[0].rstrip("_")
+    return link.strip("/")
+
+
 GLOSSARY_FOLDER = "reference/glossary/"
 
 
@@ -234,6 +254,7 @@ def markdown_document(text: str, rel_path: str, base_url: str | None,
         kind=_str(meta.get("content_type")).lower(),
         kubernetes=_stamp(meta.get("kubernetes")),
         checked=_stamp(meta.get("checked")),
+        explained_at=page_key(_stamp(meta.get("full_link") or meta.get("full-link"), 300)),
     )
 
 

@@ -84,6 +84,7 @@ class DocInfo:
     kind: str = ""  # task, tutorial, concept, reference, from the page's front matter
     kubernetes: str = ""  # version the article was checked against ("1.34"), "" when not stamped
     checked: str = ""  # date of that check ("2026-11-29"), "" when not stamped
+    explained_at: str = ""  # a glossary entry's full_link, as a page key (corpus.page_key)
 
 
 @dataclass
@@ -318,7 +319,7 @@ def assemble_index(documents: list[Document], prepared: list[Prepared], problems
         count = len(mine.sections)
         docs.append(DocInfo(doc.doc_id, doc.title, doc.source, doc.path, doc.chapter, doc.order,
                             len(sections), count, doc.description, mine.title_terms,
-                            doc.kind, doc.kubernetes, doc.checked))
+                            doc.kind, doc.kubernetes, doc.checked, doc.explained_at))
         sections.extend(mine.sections)
         doc_ids.extend([doc.doc_id] * count)
         owner.extend([di] * count)

@@ -59,6 +59,10 @@ class SearchSettings:
     """A glossary entry (reference/glossary/) is a definition stub: unless the question shares a word of its term, it
     scores this share, so a question-style query reaches the page that explains ("そもそもk8sって何を
     してくれるの" reached the immutable-infrastructure entry)."""
+    glossary_defers: bool = True
+    """A glossary entry that would come first gives its place to the page it links to as the term's full
+    explanation (its ``full_link``), when that page matches the question too, and comes right after it: a
+    learner asking 「pvcってなに」 needs the page that explains PVCs more than the two-line definition."""
     named_page_boost: float = 0.5
     """For "why X" (not "what is X": there the glossary entry answers), a concept page whose title names X
     (the question's rarest Latin or katakana word) ranks higher: 「Namespaceって何のために分けるの」 → the
@@ -329,16 +333,20 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         return passages
 
     ranked = [RankedDoc(doc_index, score, rescore(i)) for score, doc_index, i in scored[:depth]]
+    judged_docs = tuple(ranked)  # whether the corpus covers the question is judged before a glossary entry defers
+    if settings.glossary_defers and (deferred := _explaining_page_first(index, articles, scored, rescore, intent,
+                                                                        query)) is not scored:
+        ranked = [RankedDoc(doc_index, score, rescore(i)) for score, doc_index, i in deferred[:depth]]
     best_raw = float(own_scores.max())
     if judged is not None and judged != list(terms):
         best_raw = float(postings.get_scores(judged).max()) if judged else 0.0
     judged = list(terms) if judged is None else judged
-    coverage = _coverage(index, judged, ranked[0].doc_index, settings) if judged else 0.0
+    coverage = _coverage(index, judged, judged_docs[0].doc_index, settings) if judged else 0.0
     ideal = sum(_weight(index, t, settings) for t in judged) * (K1 + 1)
     unknown = sum(1 for t in judged if t not in postings.vocab) / len(judged) if judged else 1.0
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
     probability = answer_probability(features, settings)
-    graded, about, about_feats, mentions = grade(index, terms, tuple(ranked), probability, scores, unknown_name,
+    graded, about, about_feats, mentions = grade(index, terms, judged_docs, probability, scores, unknown_name,
                                                  query, latin, settings, named)
     return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
                         graded, about_feats, about, mentions)
@@ -424,6 +432,35 @@ def _reranked(index: SearchIndex, articles: _Articles, terms: list[str], query: 
         scored.append((float(base[i]) * boost, doc_index, i))
     scored.sort(key=lambda d: (-d[0], d[1]))
     return scored
+
+
+def _explaining_page_first(index: SearchIndex, articles: _Articles, scored: list[tuple[float, int, int]],
+                           rescore: Callable[[int], Callable[[], list[tuple[int, float]]]], intent: Intent,
+                           query: set[str]) -> list[tuple[float, int, int]]:
+    """The ranking with the page a first-ranked glossary entry links to (``DocInfo.explained_at``) moved
+    to the top, when that page has a passage matching the question and, for "what is X", its best passage
+    says X in its prose (not only in a heading over a YAML block: no answer to quote); unchanged otherwise."""
+    top_score, top_doc, _ = scored[0]
+    target = _page_indexes(index).get(index.docs[top_doc].explained_at) if _page_facts(index)[top_doc][1] else None
+    if target is None or target == top_doc:
+        return scored
+    at = int(np.searchsorted(articles.doc_ids, target))
+    if at >= len(articles.doc_ids) or articles.doc_ids[at] != target:
+        return scored  # the page shares no word with the question: the entry stays first
+    if intent.definition and not _says_in_prose(index, rescore(at)()[0][0], intent.defined or query):
+        return scored
+    rest = [entry for entry in scored if entry[1] != target]
+    return [(top_score, target, at)] + rest
+
+
+def _page_indexes(index: SearchIndex) -> dict[str, int]:
+    """Document index of every page by its page key (corpus.page_key of its path), worked out once per index."""
+    pages = index.memo.get("_page_indexes")
+    if pages is None:
+        from .corpus import page_key  # (the loader's: a warm ask on the guide never gets here, nor imports it)
+        pages = index.memo["_page_indexes"] = {page_key(d.path): i for i, d in enumerate(index.docs)
+                                               if page_key(d.path)}
+    return pages
 
 
 _COMMON_TITLE_SHARE = 0.01  # a word in more titles than this names no page of its own (使用, 設定, Pod)
@@ -550,6 +587,12 @@ def _outside_code(index: SearchIndex, pid: int, term: str) -> bool:
         return True
     prose = _FENCED.sub(" ", index.passage(pid).text).lower()
     return any(s.lower() in prose for s, t in index.surfaces(pid).items() if t == term and s)
+
+
+def _says_in_prose(index: SearchIndex, pid: int, terms: set[str] | frozenset[str]) -> bool:
+    """The passage's text outside code blocks says one of the terms."""
+    prose = _FENCED.sub(" ", index.passage(pid).text).lower()
+    return any(s in prose for s, t in index.surfaces(pid).items() if t in terms and s)  # (surfaces: lower case)
 
 
 def is_near_known(index: SearchIndex, term: str) -> bool:
@@ -896,13 +939,30 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     # A defining passage is preferred when it defines what was asked (its own heading shares a word
     # with the question), or is the article's lead: "サイドカーとは？" does not answer "Podとは？", and
     # "startup probe とは？" under "liveness probeとreadiness probeの違いは？" does not answer "liveness probeとは".
-    if intent.definition and index.defines[pid] and (no_heading or own & (intent.defined or query)):
+    if intent.definition and (index.defines[pid] and (no_heading or own & (intent.defined or query))
+                              or not index.defines[pid] and _opens_by_defining(index, pid, intent.defined or query)):
         boost *= 1.0 + settings.definition_boost
     if intent.task and settings.howto_boost and is_howto_heading(index, pid):
         boost *= 1.0 + settings.howto_boost  # "どうやって見るの" → 「…を見るには？」, not 「…はどこに保存されている？」
     if index.opens[pid]:  # a section's opening answers its heading's question; later pieces elaborate
         boost *= 1.0 + settings.opening_boost
     return boost
+
+
+_DEFINING = re.compile(r"(?:^|(?<=[。\n]))[ \t>*_`「]*([^\s。、は（(]{2,40}?)[*_`」]*\s*(?:[（(]([^）)\n]{1,40})[）)])?\s*(?:と|って)?は[、,]?")
+
+
+def _opens_by_defining(index: SearchIndex, pid: int, query: set[str] | frozenset[str]) -> bool:
+    """A sentence of the passage opens by defining a word of the question, its name first and then は
+    (「_PersistentVolumeClaim_ (PVC)はユーザーによって要求されるストレージです」), though no heading says
+    "what is": the docs explain a term in a section named 概要."""
+    names = {s for s, t in index.surfaces(pid).items() if t in query}  # (surfaces are kept in lower case)
+    if not names:
+        return False
+    for match in _DEFINING.finditer(index.passage(pid).text):
+        if match.group(1).lower() in names or (match.group(2) or "").strip().lower() in names:
+            return True
+    return False
 
 
 GLOSSARY_FOLDER = "reference/glossary/"

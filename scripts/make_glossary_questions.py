@@ -60,7 +60,7 @@ def resolve_link(link: str, docs: Path) -> str | None:
         return None
     if not rel or "{{" in rel:
         return None
-    for candidate in (f"{rel}/_index.md", f"{rel}.md"):
+    for candidate in (f"{rel}/_index.md", f"{rel}/index.md", f"{rel}.md"):  # (index.md: a page bundle)
         if (docs / candidate).is_file():
             return candidate
     return None
@@ -77,7 +77,8 @@ def glossary_questions(docs: Path) -> list[Question]:
             print(f"skipping {rel}: not a glossary term page (no title or id)", file=sys.stderr)
             continue
         expect = [rel]
-        target = resolve_link(str(meta.get("full_link") or ""), docs)
+        # (a few pages spell the key full-link)
+        target = resolve_link(str(meta.get("full_link") or meta.get("full-link") or ""), docs)
         if target and target not in expect:
             expect.append(target)
         questions.append(Question(q=f"{title}とは何ですか", expect=expect))

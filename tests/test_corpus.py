@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import (NOT_REGULAR, CorpusError, hugo_url, is_guide_index, load_corpus, parse_guide_index,
-                              markdown_document, read_bytes, split_front_matter, strip_hugo)
+from assistant.corpus import (NOT_REGULAR, CorpusError, hugo_url, is_guide_index, load_corpus, page_key,
+                              parse_guide_index, markdown_document, read_bytes, split_front_matter, strip_hugo)
 from assistant.engine import Assistant
 from conftest import DOCS, SEED, SMALL, article, command, needs_docs, needs_seed, run_cli, write_corpus
 
@@ -104,6 +104,19 @@ def test_the_real_docs_load_without_markup():
     pod = next(d for d in corpus.documents if d.path == "concepts/workloads/pods/_index.md")
     assert pod.title == "Pod" and pod.source == "https://kubernetes.io/ja/docs/concepts/workloads/pods/"
     assert "glossary_tooltip" not in pod.body and "<!--" not in pod.body
+
+
+@pytest.mark.parametrize("link, key", [
+    ("/docs/concepts/storage/persistent-volumes/", "concepts/storage/persistent-volumes"),
+    ("/ja/docs/concepts/overview/working-with-objects/annotations", "concepts/overview/working-with-objects/annotations"),
+    ("/docs/concepts/workloads/pods/#pod-os", "concepts/workloads/pods"),
+    ("concepts/workloads/pods/_index.md", "concepts/workloads/pods"),
+    ("reference/command-line-tools-reference/feature-gates/index.md", "reference/command-line-tools-reference/feature-gates"),
+    ("https://github.com/google/cadvisor/", ""),
+    ("", ""),
+])
+def test_a_glossary_link_and_a_page_path_give_the_same_page_key(link, key):
+    assert page_key(link) == key
 
 
 def test_missing_path_and_empty_folder_are_clear_errors(tmp_path):

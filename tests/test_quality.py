@@ -170,6 +170,29 @@ def test_a_glossary_entry_does_not_answer_a_question_that_does_not_name_its_term
 
 
 @needs_docs()
+def test_a_glossary_entry_gives_first_place_to_the_page_it_links_to(docs_assistant):
+    # A learner comparing two terms, or asking what a term means for its phases, needs the page that
+    # explains it; the two-line entry comes right after it.
+    compare = docs_assistant.ask("ラベルとアノテーションって何がちがうの")
+    assert [h.path for h in compare.hits[:2]] == ["concepts/overview/working-with-objects/annotations.md",
+                                                   "reference/glossary/annotation.md"]
+    assert compare.answered and compare.summary
+    phases = docs_assistant.ask("Podのフェーズ（PendingとかSucceededとか）の意味を知りたい")
+    assert phases.hits[0].path == "concepts/workloads/pods/pod-lifecycle.md"  # (the entry says full-link)
+    # Whether the docs cover a term is judged as before: 「ラベルとは何ですか」 stays answered.
+    label = docs_assistant.ask("ラベルとは何ですか")
+    assert label.coverage == "full" and label.hits[0].path == "concepts/overview/working-with-objects/labels.md"
+
+
+@needs_docs()
+def test_a_glossary_entry_keeps_first_place_when_the_linked_page_would_show_only_code(docs_assistant):
+    # The persistent-volumes page's best passage for PVC is a YAML block: the entry's definition answers.
+    answer = docs_assistant.ask("pvcってなに")
+    assert answer.hits[0].path == "reference/glossary/persistent-volume-claim.md"
+    assert "ストレージリソースを要求" in answer.summary[0].text
+
+
+@needs_docs()
 def test_a_why_question_reaches_the_concept_page_named_after_its_subject(docs_assistant):
     answer = docs_assistant.ask("なんでNamespaceで分けるの？")
     assert answer.hits and answer.hits[0].path == "concepts/overview/working-with-objects/namespaces.md"
