@@ -165,10 +165,12 @@ class Assistant:
                 text, tokens = rewritten, self.analyzer.tokens(rewritten, parts=True)
         self._read = (question, text)
         english = _ENGLISH_SENTENCE.search(text) is not None
-        for word in ALNUM_NAME.findall(text):
+        for found in ALNUM_NAME.finditer(text):
+            word = found.group(0)
             # a tool the guide never names, written in letters and digits (k9s, k0s): Sudachi takes it
             # apart and its letters would be dropped as stray, leaving only the digit
             if len(word) >= 2 and word.lower() not in vocab and word.lower() not in self._variants \
+                    and not self._counted_word(word, text[found.end():found.end() + 1]) \
                     and not writes_alnum_name(self.index, word):
                 unknown_name = True
                 latin.add(word.lower())
@@ -226,6 +228,14 @@ class Assistant:
         if corrected_any:  # a corrected word may complete a synonym (persistant volume → persistentvolume)
             out = [t.term for t in apply_synonyms([Token(t, t) for t in out], self.analyzer.synonyms)]
         return out, unknown_name, frozenset(latin), frozenset(named)
+
+    def _counted_word(self, word: str, after: str) -> bool:
+        """A word the guide uses, then a count (「web10個、api6個のPod」, 「worker2台」): no name, unlike k9s,
+        S3 or M365. Written in lower case or followed by a counter (Route53 is a name)."""
+        letters = word.rstrip("0123456789")
+        return len(letters) >= 2 and letters.isalpha() and len(letters) < len(word) \
+            and (letters.islower() or after in _COUNTERS) \
+            and all(t.term in self.index.postings.vocab for t in self.analyzer.tokens(letters))
 
     def _katakana_loanwords(self, text: str) -> str:
         """The question with loanwords typed in hiragana (せきゅりてぃこんてきすと, ろーるあうと) written in
@@ -558,6 +568,9 @@ WHY_KUBERNETES = "Kubernetes 必要な理由 提供する機能"  # the why-Kube
 _ASKS_BENEFIT = re.compile(r"できる|できない|理由|役に立|うれしい|嬉しい")
 _DOCKER_ALONE = re.compile(r"docker\s*(?:だけ|があるのに|があれば|で十分|でいい|で足り|じゃなく|ではなく)", re.I)
 _NAME_TERM = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")  # a name (pod, サイドカー), not a word like 仕組み
+
+
+_COUNTERS = frozenset("個つ台本件回人枚")  # what follows a count
 
 
 def _without_domain(terms: list[str], vocab, generic: frozenset[str]) -> list[str]:

@@ -403,7 +403,8 @@ def test_a_tool_the_guide_never_names_is_not_covered_at_all(guide):
     assert answer.coverage in ("none", "mention") and not answer.answered
 
 
-@pytest.mark.parametrize("question", ["k9sっていうツールの使い方", "S3の料金が知りたい"])
+@pytest.mark.parametrize("question", ["k9sっていうツールの使い方", "S3の料金が知りたい",
+                                      "Serviceを作ったらRoute53のDNSレコードも自動で作ってほしい"])
 def test_a_name_of_letters_and_digits_the_guide_never_writes_is_not_covered(guide, question):
     # Sudachi takes k9s apart (k, 9, s): the stray letters were dropped and 「ツールの使い方」 was answered
     assert guide.ask(question).coverage == "none"
@@ -414,6 +415,13 @@ def test_a_name_of_letters_and_digits_the_guide_never_writes_is_not_covered(guid
 def test_a_name_of_letters_and_digits_the_guide_writes_is_still_answered(guide, question, doc_id):
     answer = guide.ask(question)
     assert answer.coverage == "full" and answer.hits[0].doc_id == doc_id
+
+
+def test_a_count_written_onto_a_word_is_no_unknown_name(guide):
+    # 「web10個」 is ten web Pods, not a tool called web10: the question was declined as naming one
+    answer = guide.ask("web10個、api6個くらいのPodを本番で動かす予定です。ワーカーノードを何台用意すればいいか、"
+                       "見積もりの考え方を教えてもらえませんか？")
+    assert answer.coverage == "full" and answer.hits[0].doc_id == "cluster-sizing"
 
 
 def test_coverage_is_full_for_an_answered_question_in_json(guide):
