@@ -82,6 +82,13 @@ class SearchSettings:
     """A page (not a glossary entry) whose title is the concept a learner's phrase points to (concepts.yaml)
     ranks higher: 「一回実行したら終わる処理」 → the page Job (docs tuning R@1 0.727 → 0.770, docs learner
     dev 0.645 → 0.661; guide tuning R@1 0.945 → 0.947, guide dev 0.945 → 0.940; 0.6 → docs 0.770, 0.645)."""
+    tutorial_weight: float = 0.6
+    """A tutorial (Hugo content_type tutorial) counts this much for a question that does not ask how to do
+    something and whose concept does not name it: a learner describing a problem (「DBのパスワードを平文で
+    書きたくない」, 「IPが変わるなら通信先は？」) needs the page that explains the concept, not a walkthrough
+    that deploys WordPress and so shares all its words. Docs R@1: tuning 0.855 → 0.867, learner dev2 0.865 →
+    0.885, dev5 0.818 → 0.836, dev6 0.774 → 0.792, dev8 0.768 → 0.786, the others unchanged; 0.4 and 0.5
+    the same, 0.8 less; applied to how-to questions too it lost dev4 and dev8 questions. The guide marks no kinds."""
     concept_kind_boost: float = 0.5
     """Such a page ranks higher again when the corpus marks it as explaining a concept (Hugo docs' concepts/
     folder; the guide marks none): a learner describing what a concept solves (「DBのパスワードを平文で書きたく
@@ -427,6 +434,8 @@ def _reranked(index: SearchIndex, articles: _Articles, terms: list[str], query: 
             boost *= 1.0 + settings.concept_page_boost  # 「パスワードを書きたくない」 → the page titled Secret
             if kind == "concept":
                 boost *= 1.0 + settings.concept_kind_boost
+        if kind == "tutorial" and not task and not named_concept:
+            boost *= settings.tutorial_weight  # a problem described needs the concept's page, not a walkthrough
         if task and kind in ("task", "tutorial"):
             boost *= 1.0 + settings.task_boost  # "〜したい": a how-to page, when the corpus says which those are
         scored.append((float(base[i]) * boost, doc_index, i))

@@ -161,6 +161,17 @@ def test_a_problem_reaches_the_page_of_the_concept_that_solves_it(docs_assistant
 
 
 @needs_docs()
+def test_a_described_problem_is_answered_by_the_concept_not_by_a_tutorial_sharing_its_words(docs_assistant):
+    # The MySQL and WordPress tutorial holds DB, password, manifest and Secret: it came first.
+    answer = docs_assistant.ask("DBのパスワードをマニフェストに平文で書きたくない")
+    assert answer.answered and answer.hits[0].path in ("concepts/configuration/secret.md",
+                                                       "tasks/configmap-secret/managing-secret-using-kubectl.md")
+    # A how-to question still gets a tutorial that walks through it.
+    how = docs_assistant.ask("ZooKeeperのような分散システムをクラスタで動かしてみたい")
+    assert how.hits[0].path == "tutorials/stateful-application/zookeeper.md"
+
+
+@needs_docs()
 def test_a_glossary_entry_does_not_answer_a_question_that_does_not_name_its_term(docs_assistant):
     # kube-controller-manager's one-paragraph entry says "Kubernetes" and "コンポーネント" too
     answer = docs_assistant.ask("Kubernetesはどんなコンポーネントで動いているの？")
