@@ -154,6 +154,12 @@ def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
     ("設定値をコンテナイメージに焼き込まないで外から渡したい", "concepts/configuration/configmap.md"),
     # two concepts match (専用のディスク and ディスク): the longer phrase says what is asked for
     ("DBを動かすので、Podごとに決まった名前と専用のディスクが欲しい", "concepts/workloads/controllers/statefulset.md"),
+    # the concept carries its docs page's title (永続ボリューム), not only the PVC's name
+    ("DBのデータがPodの再作成で消えないようにしたい", "concepts/storage/persistent-volumes.md"),
+    # 「ノードのメモリ」 alone is no node pressure: one container eating it needs a memory limit
+    ("1つのコンテナがノードのメモリを食いつぶさないように上限をかけたい",
+     "tasks/configure-pod-container/assign-memory-resource.md"),
+    ("他のチームのPodからうちのDBに通信できないよう遮断したい", "concepts/services-networking/network-policies.md"),
 ])
 def test_a_problem_reaches_the_page_of_the_concept_that_solves_it(docs_assistant, question, page):
     answer = docs_assistant.ask(question)
