@@ -44,7 +44,7 @@ from .paths import default_cache_dir
 if TYPE_CHECKING:
     from .corpus import Corpus
 
-INDEX_FORMAT = "16"  # 16: a glossary entry keeps its full_link (DocInfo.explained_at); 15: headings asking for a procedure (流れは？, 手順) count as how-to; 14: a passage row's word table ("m") is its last field; 13: 13: each passage's own heading analyzed (own_headings.json) and how-to flag (howto.npy); 12: passage ids as int64
+INDEX_FORMAT = "16"  # 16: a glossary entry keeps its full_link (DocInfo.explained_at); 15: headings asking for a procedure (流れは？, 手順) count as how-to; 14: a passage row's word table ("m") is its last field; 13: each passage's own heading analyzed (own_headings.json) and how-to flag (howto.npy); 12: passage ids as int64
 KEEP_CACHES = 12  # index folders kept, least recently used removed first
 STALE_SECONDS = 3600  # a temporary older than this is removed even if its pid is alive (pid reuse)
 FULL_CHECK_BYTES = 1024 * 1024  # files up to this size are checked whole, larger ones sampled

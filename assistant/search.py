@@ -84,9 +84,9 @@ class SearchSettings:
     dev 0.645 → 0.661; guide tuning R@1 0.945 → 0.947, guide dev 0.945 → 0.940; 0.6 → docs 0.770, 0.645)."""
     tutorial_weight: float = 0.6
     """A tutorial (Hugo content_type tutorial) counts this much for a question that does not ask how to do
-    something and whose concept does not name it: a learner describing a problem (「DBのパスワードを平文で
-    書きたくない」, 「IPが変わるなら通信先は？」) needs the page that explains the concept, not a walkthrough
-    that deploys WordPress and so shares all its words. Docs R@1: tuning 0.855 → 0.867, learner dev2 0.865 →
+    something and whose concept does not name it: a learner describing a problem (「DBのパスワードを
+    平文で書きたくない」, 「IPが変わるなら通信先は？」) needs the page that explains the concept, not a
+    walkthrough that deploys WordPress and so shares all its words. Docs R@1: tuning 0.855 → 0.867, learner dev2 0.865 →
     0.885, dev5 0.818 → 0.836, dev6 0.774 → 0.792, dev8 0.768 → 0.786, the others unchanged; 0.4 and 0.5
     the same, 0.8 less; applied to how-to questions too it lost dev4 and dev8 questions. The guide marks no kinds."""
     concept_kind_boost: float = 0.5
@@ -958,13 +958,16 @@ def passage_boost(index: SearchIndex, query: set[str], weights: dict[str, float]
     return boost
 
 
-_DEFINING = re.compile(r"(?:^|(?<=[。\n]))[ \t>*_`「]*([^\s。、は（(]{2,40}?)[*_`」]*\s*(?:[（(]([^）)\n]{1,40})[）)])?\s*(?:と|って)?は[、,]?")
+# A sentence that opens with a name (bold, italic or code marks around it), maybe its short form in
+# brackets, then は: 「_PersistentVolumeClaim_ (PVC)は…」 → PersistentVolumeClaim, PVC.
+_DEFINING = re.compile(r"(?:^|(?<=[。\n]))[ \t>*_`「]*([^\s。、は（(]{2,40}?)[*_`」]*"
+                       r"\s*(?:[（(]([^）)\n]{1,40})[）)])?\s*(?:と|って)?は[、,]?")
 
 
 def _opens_by_defining(index: SearchIndex, pid: int, query: set[str] | frozenset[str]) -> bool:
     """A sentence of the passage opens by defining a word of the question, its name first and then は
-    (「_PersistentVolumeClaim_ (PVC)はユーザーによって要求されるストレージです」), though no heading says
-    "what is": the docs explain a term in a section named 概要."""
+    (「_PersistentVolumeClaim_ (PVC)はユーザーによって要求される…」), though no heading says "what is":
+    the docs explain a term in a section named 概要."""
     names = {s for s, t in index.surfaces(pid).items() if t in query}  # (surfaces are kept in lower case)
     if not names:
         return False
