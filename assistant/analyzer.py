@@ -298,6 +298,8 @@ def question_flags(question: str) -> set[str]:
 
 _GET_VERB = re.compile(r"\bget\s+(?:a|an|the|into|in|inside|to|my|your|rid|started|access|logs?)\b", re.I)
 _KUBECTL_GET = re.compile(r"\b(?:kubectl|k)\s+get\b", re.I)
+_ENGLISH_WORDS = re.compile(r"\b[A-Za-z]{2,}\b")
+_COMMAND_RUN = re.compile(r"\b(?:kubectl|docker|k|minikube|kind)\s+run\b", re.I)
 
 
 def question_tokens(tokens: list[Token], question: str) -> list[Token]:
@@ -306,12 +308,17 @@ def question_tokens(tokens: list[Token], question: str) -> list[Token]:
     ("a") must not match ``-t`` or ``-a``. A combined flag (``-it``) becomes one token per letter."""
     flags = question_flags(question)
     verb_get = bool(_GET_VERB.search(question)) and not _KUBECTL_GET.search(question)
+    # In an English sentence, "run" is the verb (「run a single command inside a container」), not kubectl run
+    verb_run = len(_ENGLISH_WORDS.findall(question)) >= 4 and not _COMMAND_RUN.search(question)
     out: list[Token] = []
     for token in tokens:
         surface = token.surface.lower().replace("\u2019", "'")
         words = surface.split()
         if verb_get and surface == "get":
             continue  # "how do I get a shell": the verb, not kubectl get
+        if verb_run and surface == "run":
+            out.append(token._replace(term="実行", parts=()))
+            continue
         if surface.isascii() and "'" in surface and all(w in ENGLISH_FUNCTION_WORDS for w in words):
             continue  # what's, it's
         if token.term in QUESTION_CHATTER:

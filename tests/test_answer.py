@@ -178,6 +178,12 @@ def test_the_summary_comes_from_the_first_passage_and_quotes_whole_sentences(gui
         assert len(set(texts)) == len(texts)
 
 
+@pytest.mark.parametrize("question", ["kubectl run と docker run の違いは？", "difference between docker run and kubectl run"])
+def test_kubectl_run_written_as_a_command_still_means_kubectl_run(guide, question):
+    answer = guide.ask(question)
+    assert answer.hits[0].doc_id == "pod-vs-container" and "docker run" in answer.hits[0].section
+
+
 def test_service_types_are_answered_from_the_service_article(guide):
     answer = guide.ask("Serviceにはどんな種類がありますか？")
     assert answer.hits[0].doc_id == "service" and "種類" in answer.hits[0].section
@@ -189,6 +195,8 @@ def test_service_types_are_answered_from_the_service_article(guide):
     ("how do I see pod logs", "logs", "kubectllogs"),
     ("デプロイメンt", "deployment", "deployment"),
     ("IPが変わるなら、どうやって通信先を特定するんだ?", "service", "ip"),
+    # "run" in an English sentence is the verb, not kubectl run
+    ("How do I run a single command inside a container?", "exec", "kubectlexec<pod名>--<コマンド>"),
 ])
 def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, question, doc_id, fact):
     answer = guide.ask(question)
