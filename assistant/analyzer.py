@@ -309,7 +309,8 @@ def question_tokens(tokens: list[Token], question: str) -> list[Token]:
     flags = question_flags(question)
     verb_get = bool(_GET_VERB.search(question)) and not _KUBECTL_GET.search(question)
     # In an English sentence, "run" is the verb (「run a single command inside a container」), not kubectl run
-    verb_run = len(_ENGLISH_WORDS.findall(question)) >= 4 and not _COMMAND_RUN.search(question)
+    verb_run = "run" in question.lower() and len(_ENGLISH_WORDS.findall(question)) >= 4 \
+        and not _COMMAND_RUN.search(question)
     out: list[Token] = []
     for token in tokens:
         surface = token.surface.lower().replace("\u2019", "'")

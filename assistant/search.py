@@ -341,9 +341,8 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
 
     ranked = [RankedDoc(doc_index, score, rescore(i)) for score, doc_index, i in scored[:depth]]
     judged_docs = tuple(ranked)  # whether the corpus covers the question is judged before a glossary entry defers
-    if settings.glossary_defers and (deferred := _explaining_page_first(index, articles, scored, rescore, intent,
-                                                                        query)) is not scored:
-        ranked = [RankedDoc(doc_index, score, rescore(i)) for score, doc_index, i in deferred[:depth]]
+    if settings.glossary_defers and (first := _explaining_page(index, articles, ranked[0], rescore, intent, query)):
+        ranked = [first] + [d for d in ranked if d.doc_index != first.doc_index][:depth - 1]
     best_raw = float(own_scores.max())
     if judged is not None and judged != list(terms):
         best_raw = float(postings.get_scores(judged).max()) if judged else 0.0
@@ -443,23 +442,23 @@ def _reranked(index: SearchIndex, articles: _Articles, terms: list[str], query: 
     return scored
 
 
-def _explaining_page_first(index: SearchIndex, articles: _Articles, scored: list[tuple[float, int, int]],
-                           rescore: Callable[[int], Callable[[], list[tuple[int, float]]]], intent: Intent,
-                           query: set[str]) -> list[tuple[float, int, int]]:
-    """The ranking with the page a first-ranked glossary entry links to (``DocInfo.explained_at``) moved
-    to the top, when that page has a passage matching the question and, for "what is X", its best passage
-    says X in its prose (not only in a heading over a YAML block: no answer to quote); unchanged otherwise."""
-    top_score, top_doc, _ = scored[0]
-    target = _page_indexes(index).get(index.docs[top_doc].explained_at) if _page_facts(index)[top_doc][1] else None
-    if target is None or target == top_doc:
-        return scored
+def _explaining_page(index: SearchIndex, articles: _Articles, top: RankedDoc,
+                     rescore: Callable[[int], Callable[[], list[tuple[int, float]]]], intent: Intent,
+                     query: set[str]) -> RankedDoc | None:
+    """The page a first-ranked glossary entry links to (``DocInfo.explained_at``), ranked in its place, when
+    that page has a passage matching the question and, for "what is X", its best passage says X in its
+    prose (not only in a heading over a YAML block: no answer to quote); None otherwise."""
+    target = _page_indexes(index).get(index.docs[top.doc_index].explained_at) \
+        if _page_facts(index)[top.doc_index][1] else None
+    if target is None or target == top.doc_index:
+        return None
     at = int(np.searchsorted(articles.doc_ids, target))
     if at >= len(articles.doc_ids) or articles.doc_ids[at] != target:
-        return scored  # the page shares no word with the question: the entry stays first
-    if intent.definition and not _says_in_prose(index, rescore(at)()[0][0], intent.defined or query):
-        return scored
-    rest = [entry for entry in scored if entry[1] != target]
-    return [(top_score, target, at)] + rest
+        return None  # the page shares no word with the question: the entry stays first
+    page = RankedDoc(target, top.score, rescore(at))
+    if intent.definition and not _says_in_prose(index, page.best_passage, intent.defined or query):
+        return None
+    return page
 
 
 def _page_indexes(index: SearchIndex) -> dict[str, int]:
@@ -592,16 +591,13 @@ def said_outside_code_blocks(index: SearchIndex, term: str) -> bool:
 
 def _outside_code(index: SearchIndex, pid: int, term: str) -> bool:
     """The passage's headings or its text outside code blocks say the term."""
-    if term in index.section_terms(pid):
-        return True
-    prose = _FENCED.sub(" ", index.passage(pid).text).lower()
-    return any(s.lower() in prose for s, t in index.surfaces(pid).items() if t == term and s)
+    return term in index.section_terms(pid) or _says_in_prose(index, pid, {term})
 
 
 def _says_in_prose(index: SearchIndex, pid: int, terms: set[str] | frozenset[str]) -> bool:
     """The passage's text outside code blocks says one of the terms."""
     prose = _FENCED.sub(" ", index.passage(pid).text).lower()
-    return any(s in prose for s, t in index.surfaces(pid).items() if t in terms and s)  # (surfaces: lower case)
+    return any(s.lower() in prose for s, t in index.surfaces(pid).items() if t in terms and s)
 
 
 def is_near_known(index: SearchIndex, term: str) -> bool:

@@ -23,6 +23,10 @@ from pathlib import Path
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from assistant.corpus import page_key  # noqa: E402  (the engine's reading of a full_link)
+
 DEFAULT_DOCS = REPO_ROOT.parent / "shared" / "corpora" / "k8s-docs-ja"
 DEFAULT_OUTPUT = REPO_ROOT / "tests" / "data" / "docs_glossary_questions.yaml"
 COMMAND = "python scripts/make_glossary_questions.py"
@@ -48,17 +52,11 @@ def front_matter(text: str) -> dict[str, object]:
 def resolve_link(link: str, docs: Path) -> str | None:
     """Map a docs URL such as /ja/docs/concepts/workloads/pods/ to a page path in ``docs``.
 
-    Anchors are dropped; links that do not lead into /docs/ (other sites, /ja/dockershim, ...)
-    and links to pages missing from the folder give None.
+    Anchors are dropped; links to other sites, templated links and links to pages missing from the
+    folder give None.
     """
-    link = link.split("#", 1)[0].strip()
-    for prefix in ("/ja/docs/", "/docs/"):
-        if link.startswith(prefix):
-            rel = link.removeprefix(prefix).strip("/")
-            break
-    else:
-        return None
-    if not rel or "{{" in rel:
+    rel = page_key(link) if "{{" not in link else ""
+    if not rel:
         return None
     for candidate in (f"{rel}/_index.md", f"{rel}/index.md", f"{rel}.md"):  # (index.md: a page bundle)
         if (docs / candidate).is_file():
