@@ -201,15 +201,20 @@ class Assistant:
                 else:  # only a suffix (化, 的) is known
                     out.extend(known_parts)
                 continue
-            split = self._decompound(term)
-            if split:
+            # A capitalized word of a Japanese question is a name (Kubecost is no kube + cost), and English
+            # function words are no parts of one (Isto is no is + to).
+            split = None if capital else self._decompound(term)
+            if split and not (term.isascii() and all(p in ENGLISH_FUNCTION_WORDS for p in split)):
                 out.extend(split)
                 continue
             lemma = self._english_lemma(term)
             if lemma is not None:  # images → image → イメージ, deleted → delete
                 out.append(lemma)
                 continue
-            corrected = correct_term(term, self.index, self._variants)
+            # A Latin word Sudachi spelled in katakana (taint → テイント) is corrected as spelled in letters,
+            # never as the katakana of another word (テイント → ポイント)
+            transliterated = token.surface.isascii() and not term.isascii()
+            corrected = None if transliterated else correct_term(term, self.index, self._variants)
             if (english and corrected in ENGLISH_FUNCTION_WORDS) or token.surface.lower() in APPLICATION_STACK \
                     or (len(token.surface) > 3 and _written_upper(text, token.surface)):
                 corrected = None  # (bare is a word, not a typo of "are"; React and VLOOKUP are names, not typos)
@@ -219,7 +224,9 @@ class Assistant:
             # In a question written in English, a lower-case unknown word is English ("difference"), not a name.
             written_as_name = not english or any(c.isupper() for c in token.surface)
             if corrected is None and _latin_name(token.surface) and written_as_name \
-                    and token.surface.lower() not in APPLICATION_STACK and not is_near_known(self.index, term):
+                    and token.surface.lower() not in APPLICATION_STACK \
+                    and not (is_near_known(self.index, term)
+                             and (not transliterated or is_near_known(self.index, token.surface.lower()))):
                 unknown_name = True
             out.append(corrected or term)
             corrected_any = corrected_any or corrected is not None
@@ -368,6 +375,8 @@ class Assistant:
         vocab = self.index.postings.vocab
         found: set[str] = set()
         for spelling in _one_edit(term):
+            if spelling[0] != term[0]:
+                continue  # a typo keeps the first letter: Knative is no native, vcluster no cluster
             words = self.analyzer.terms(spelling)
             if len(words) == 1 and words[0] in vocab and not words[0].isascii():
                 found.add(words[0])

@@ -418,6 +418,26 @@ def test_a_name_of_letters_and_digits_the_guide_never_writes_is_not_covered(guid
     assert guide.ask(question).coverage == "none"
 
 
+@pytest.mark.parametrize("question", [
+    "特定のノードにだけPodが乗らないようにしたい、taintってどう付ける？",  # taint → テイント was "corrected" to ポイント
+    "Knativeでリクエストがないときは0台までスケールさせたい",  # Knative is no typo of native
+    "チームごとに仮想クラスタを払い出したい、vclusterって何ができる？",  # vcluster is no typo of cluster
+    "クラスタのコストをNamespaceごとに見える化したい、Kubecostってどう？",  # Kubecost is no kube + cost
+])
+def test_a_tool_whose_name_looks_like_a_guide_word_is_not_answered_as_covered(guide, question):
+    answer = guide.ask(question)
+    assert answer.coverage != "full" and not answer.answered
+
+
+@pytest.mark.parametrize("question, doc_id", [
+    ("kubectl exec mypod lsって打ったら not supported anymore って言われた", "exec"),  # mypod is my + pod
+    ("deploymnetをロールバックしたい", "deployment"),  # a typo keeps its first letter and is still corrected
+])
+def test_a_placeholder_name_or_a_typo_is_still_answered(guide, question, doc_id):
+    answer = guide.ask(question)
+    assert answer.coverage == "full" and answer.hits[0].doc_id == doc_id
+
+
 @pytest.mark.parametrize("question, doc_id", [("t3.mediumだとPodはいくつまで載る？", "cluster-sizing"),
                                               ("k3sとk3dの違い", "onprem-or-cloud")])
 def test_a_name_of_letters_and_digits_the_guide_writes_is_still_answered(guide, question, doc_id):
