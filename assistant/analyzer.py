@@ -266,6 +266,7 @@ wasn weren haven hasn doesn isn
 actually each every without with other others still only always again even ever yet
 instead per across single inside has have had enough
 happen happens happened went until like through except given known more put belong belongs
+give gives lets
 """.split())
 _FLAG = re.compile(r"(?<![\w-])-([A-Za-z]{1,3})(?![\w-])")
 
@@ -308,9 +309,10 @@ def question_tokens(tokens: list[Token], question: str) -> list[Token]:
     ("a") must not match ``-t`` or ``-a``. A combined flag (``-it``) becomes one token per letter."""
     flags = question_flags(question)
     verb_get = bool(_GET_VERB.search(question)) and not _KUBECTL_GET.search(question)
-    # In an English sentence, "run" is the verb (「run a single command inside a container」), not kubectl run
-    verb_run = "run" in question.lower() and len(_ENGLISH_WORDS.findall(question)) >= 4 \
-        and not _COMMAND_RUN.search(question)
+    # In an English sentence, "run" is the verb (「run a single command inside a container」), not kubectl run,
+    # and "state" the cluster's 状態 (in a Japanese question, 「Reactのstate」 is a name of the learner's stack)
+    sentence = len(_ENGLISH_WORDS.findall(question)) >= 4
+    verb_run = sentence and "run" in question.lower() and not _COMMAND_RUN.search(question)
     out: list[Token] = []
     for token in tokens:
         surface = token.surface.lower().replace("\u2019", "'")
@@ -319,6 +321,9 @@ def question_tokens(tokens: list[Token], question: str) -> list[Token]:
             continue  # "how do I get a shell": the verb, not kubectl get
         if verb_run and surface == "run":
             out.append(token._replace(term="実行", parts=()))
+            continue
+        if sentence and surface == "state":
+            out.append(token._replace(term="状態", parts=()))
             continue
         if surface.isascii() and "'" in surface and all(w in ENGLISH_FUNCTION_WORDS for w in words):
             continue  # what's, it's
