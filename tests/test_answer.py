@@ -160,10 +160,21 @@ def _summary(answer) -> str:
     ("GKEでクラスタ作るコマンド", "gcloudcontainerclusterscreate-auto"),
     # デフォルト is the guide's 既定値: the timing table, not the manifest example
     ("periodSecondsのデフォルトって何秒？", "periodseconds（10）"),
+    # answers the guide gave only in a later sentence or list item, now in the sentence that is quoted
+    ("securityContextはPodとコンテナのどちらに書けばよいのでしょうか？", "コンテナ側が優先"),
+    ("ServiceのtargetPortを省略したらどのポートに転送される？", "portと同じ値"),
+    ("k logs deploy/webってそのDeploymentの全部のPodのログが出る？", "1つのpod"),
+    ("リミットれんじでns内のコンテナに既定のrequestsを入れたい", "defaultrequest"),
 ])
 def test_the_summary_states_the_fact_the_question_asks_for(guide, question, fact):
     answer = guide.ask(question)
     assert answer.coverage == "full" and fact in _summary(answer)
+
+
+def test_a_caption_announcing_an_example_is_not_quoted(guide):
+    # 「次のマニフェストは、app: web というラベルの付いた Pod に通信を届ける Service の例です。」 says nothing alone
+    answer = guide.ask("ServiceのtargetPortを省略したらどのポートに転送される？")
+    assert answer.summary and not any(line.text.endswith("の例です。") for line in answer.summary)
 
 
 def test_the_summary_comes_from_the_first_passage_and_quotes_whole_sentences(guide):
