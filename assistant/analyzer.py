@@ -280,7 +280,8 @@ QUESTION_CHATTER = frozenset({"先輩", "上司", "さっぱり", "いまいち"
                               "そんな", "捲る", "聞く", "手っ取り", "急", "突然",
                               "打ち明ける", "奴", "抑",  # ぶっちゃけ, やつ, そもそも
                               "めんどい", "怠い", "駄目",  # めんどい, だるい, だめ
-                              "略"})  # 「RWO ってなんの略？」 asks what RWO is
+                              "略",
+                              "さっき", "再"})  # 「さっきのバージョン」; 再デプロイ (the prefix alone)  # 「RWO ってなんの略？」 asks what RWO is
 
 
 # What a learner's own application is built with (「MySQLをPodで動かしてたら…」): context of a Kubernetes

@@ -335,6 +335,11 @@ def test_words_that_frame_a_question_do_not_pick_its_article(guide):
     # so is the framing of a long question (社内勉強会で…説明することになりました)
     ("社内勉強会でKubernetesのServiceについて説明することになりました。ClusterIPとNodePortの違いをわかりやすく教えてください",
      "service", "タイプ", "nodeport"),
+    # a bug is 問題, a manifest is 当てる'd, Pods 入れ替わる; さっき and the prefix 再 are no topic words
+    ("デプロイしたら不具合出た、さっきのバージョンに戻したい", "deployment", "ロールバック", "kubectlrolloutundo"),
+    ("作ったマニフェストを本番に当てる前に、本当に通るかどうか確認する方法はありますか？", "manifest-generation",
+     "適用するまでの流れ", "--dry-run=server"),
+    ("再デプロイのたびにPodのIPがコロコロ変わる。他のアプリからの接続先を固定しておくには？", "service", "Serviceとは", "service"),
 ])
 def test_colloquial_wishes_reach_the_section_that_solves_them(guide, question, doc_id, section, fact):
     answer = guide.ask(question)
