@@ -7,6 +7,7 @@ index (cached) and search → answer, and reports problems as Japanese notices i
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import re
 from dataclasses import dataclass, field
@@ -161,6 +162,11 @@ class Assistant:
         if any(t.term not in vocab and _KANJI.fullmatch(t.surface) for t in tokens):
             # a compound mistyped with a homophone (宣現 for 宣言, 制現 for 制限): Sudachi takes it apart
             rewritten = self._kanji_homophones(text)
+            if rewritten != text:
+                text, tokens = rewritten, self.analyzer.tokens(rewritten, parts=True)
+        if any(t.term not in vocab and _LOOKALIKE_RUN.fullmatch(t.surface) for t in tokens):
+            # ソ typed for ン, ツ for シ (パターソ, サイドカーコソテナ): the lookalike the guide writes
+            rewritten = self._katakana_lookalikes(text)
             if rewritten != text:
                 text, tokens = rewritten, self.analyzer.tokens(rewritten, parts=True)
         self._read = (question, text)
@@ -328,6 +334,28 @@ class Assistant:
                     text = text[:m.start()] + word + text[m.start() + end:]
                     break
         return text
+
+    def _katakana_lookalikes(self, text: str) -> str:
+        """The question with each katakana run that holds words the guide does not know rewritten with its
+        lookalike letters swapped (ソ/ン, シ/ツ), when every word of the swapped spelling is a guide word."""
+        vocab = self.index.postings.vocab
+
+        def rewrite(match: re.Match[str]) -> str:
+            run = match.group(0)
+            if all(t in vocab for t in self.analyzer.terms(run)):
+                return run
+            spots = [i for i, c in enumerate(run) if c in _LOOKALIKES]
+            if len(spots) > 4:
+                return run
+            for n in range(1, len(spots) + 1):  # fewest swaps first
+                for chosen in itertools.combinations(spots, n):
+                    spelled = "".join(_LOOKALIKES[c] if i in chosen else c for i, c in enumerate(run))
+                    terms = self.analyzer.terms(spelled)
+                    if terms and all(t in vocab for t in terms):
+                        return spelled
+            return run
+
+        return _LOOKALIKE_RUN.sub(rewrite, text)
 
     def _kanji_readings(self) -> dict[str, str]:
         """The guide's kanji words (two or more letters) by their katakana reading, one word per reading
@@ -601,6 +629,8 @@ _KANJI = re.compile(r"[一-龥]")
 _KANJI_RUN = re.compile(r"[一-龥]{2,6}")
 _LOANWORD = re.compile(r"[ァ-ヶー・a-z0-9.-]+")  # a loanword, or the Latin name a synonym gives it
 _LOANWORD_MARK = re.compile(r"[ーぁぃぅぇぉゔ]")
+_LOOKALIKES = {"ソ": "ン", "ン": "ソ", "ツ": "シ", "シ": "ツ"}
+_LOOKALIKE_RUN = re.compile(r"[ァ-ヺー]*[ソンツシ][ァ-ヺー]*")
 _TO_KATAKANA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}
 
 

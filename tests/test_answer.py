@@ -296,6 +296,14 @@ def test_a_compound_mistyped_with_a_homophone_is_read_as_the_guide_word(guide, q
     assert answer.coverage == "full" and answer.hits[0].doc_id == doc_id and fact in _summary(answer)
 
 
+@pytest.mark.parametrize("question, doc_id", [("サイドカーパターソって何に使うやつ？", "pod-vs-container"),
+                                              ("デプロイメソトの使い方", "deployment")])
+def test_katakana_typed_with_a_lookalike_letter_is_read_as_the_guide_word(guide, question, doc_id):
+    # ソ for ン (and ツ for シ) is the commonest katakana typo: パターソ was a word the guide lacks
+    answer = guide.ask(question)
+    assert answer.coverage == "full" and answer.hits[0].doc_id == doc_id
+
+
 @pytest.mark.parametrize("question", ["k8sってぶっちゃけ何してくれるやつ？", "クバネティスってそもそも何してくれるやつなの？"])
 def test_colloquial_fillers_are_not_words_the_guide_lacks(guide, question):
     # ぶっちゃけ (打ち明ける), やつ (奴) and そもそも (抑) counted as unknown words and the guide declined
