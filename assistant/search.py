@@ -353,7 +353,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
     probability = answer_probability(features, settings)
     graded, about, about_feats, mentions = grade(index, terms, judged_docs, probability, scores, unknown_name,
-                                                 query, latin, settings, named)
+                                                 query, latin, settings, named, definition)
     return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
                         graded, about_feats, about, mentions)
 
@@ -669,7 +669,7 @@ def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, 
 
 def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], confidence: float, scores: np.ndarray,
           unknown_name: bool = False, query: set[str] | None = None, latin: frozenset[str] | None = None,
-          settings: SearchSettings = DEFAULT_SEARCH, named: frozenset[str] = frozenset()
+          settings: SearchSettings = DEFAULT_SEARCH, named: frozenset[str] = frozenset(), definition: bool = False
           ) -> tuple[str, float, tuple[float, ...], tuple[tuple[int, float], ...]]:
     """(coverage grade, 1.0 when the best passage is about the question else 0.0, the features that
     decide it, the passages mentioning the subject).
@@ -691,8 +691,11 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
         # places that mention are those that name the topic.
         passing, subject = True, absent
     focused = features[6] >= settings.min_focus
-    if (passing or not focused) and subject is not None and _labels(index, docs[0].best_passage, subject):
-        # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」).
+    if (passing or not focused) and subject is not None and (
+            _labels(index, docs[0].best_passage, subject)
+            or (definition and _expands(index, docs[0].best_passage, subject))):
+        # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」),
+        # and so does, for 「RWXってなに」, the name an abbreviation stands for (「`ReadWriteMany`（RWX）」).
         passing, focused = False, True
     about = 0.0 if passing or unknown_name or not focused else 1.0
     if confidence >= settings.answer_threshold and about:
@@ -778,6 +781,15 @@ def _labels(index: SearchIndex, pid: int, term: str) -> bool:
               for label in ([m.group(1)] if m.group(1) else m.group(2).split("/"))]  # (「`A` / `B`:」 names both)
     return any(label in surfaces or re.sub(r"\s", "", label) in surfaces  # (「**Pod Security Standards**：」)
                for label in labels)
+
+
+def _expands(index: SearchIndex, pid: int, term: str | None) -> bool:
+    """The passage gives the term as the abbreviation of a name written just before it: 「`ReadWriteMany`（RWX）」."""
+    if term is None:
+        return False
+    text = index.passage(pid).text
+    forms = {s for s, t in index.surfaces(pid).items() if t == term and s}
+    return any(re.search(rf"[^\s（(]\s?[（(]`?{re.escape(form)}`?[）)]", text, re.I) for form in forms)
 
 
 _CODE_SPANS = re.compile(r"```.*?```|`[^`\n]+`", re.S)

@@ -296,6 +296,13 @@ def test_a_compound_mistyped_with_a_homophone_is_read_as_the_guide_word(guide, q
     assert answer.coverage == "full" and answer.hits[0].doc_id == doc_id and fact in _summary(answer)
 
 
+@pytest.mark.parametrize("question, fact", [("RWXってなに", "readwritemany"), ("RWOとは", "readwriteonce")])
+def test_an_abbreviation_the_guide_spells_out_is_answered_with_its_name(guide, question, fact):
+    # 「`ReadWriteMany`（RWX）」 says what RWX is, though the section is about access modes as a whole
+    answer = guide.ask(question)
+    assert answer.coverage == "full" and fact in _summary(answer)
+
+
 @pytest.mark.parametrize("question, doc_id", [("サイドカーパターソって何に使うやつ？", "pod-vs-container"),
                                               ("デプロイメソトの使い方", "deployment")])
 def test_katakana_typed_with_a_lookalike_letter_is_read_as_the_guide_word(guide, question, doc_id):
