@@ -531,6 +531,12 @@ def _swap_particle(phrase: str) -> str:
     return _PARTICLE.sub(lambda m: "が" if m.group(1) == "を" else "を", phrase)
 
 
+def _drop_particle(phrase: str) -> str:
+    """The phrase without its one を or が between a noun and a verb ("" when none)."""
+    found = _PARTICLE.findall(phrase)
+    return _PARTICLE.sub("", phrase) if len(found) == 1 else ""
+
+
 def load_concepts(files: list[Path], analyzer: Analyzer) -> tuple[Concepts, list[str]]:
     """Read concept files (``Concept: [phrase, ...]``); returns them and a notice per unusable file."""
     entries: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
@@ -544,6 +550,8 @@ def load_concepts(files: list[Path], analyzer: Analyzer) -> tuple[Concepts, list
             written = tuple(normalize_text(str(p)) for p in phrases if str(p).strip())
             # 「データを残」 is also said 「データが残」: a phrase's object marker may be its subject marker
             written += tuple(w for p in written for w in (_swap_particle(p),) if w and w not in written)
+            # and a casual question drops it altogether (「アクセス増えたら」 for 「アクセスが増え」)
+            written += tuple(w for p in written for w in (_drop_particle(p),) if w and w not in written)
             if terms and written:
                 entries.append((written, terms))
     return Concepts(entries), notices

@@ -163,6 +163,11 @@ def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
     ("1つのコンテナがノードのメモリを食いつぶさないように上限をかけたい",
      "tasks/configure-pod-container/assign-memory-resource.md"),
     ("他のチームのPodからうちのDBに通信できないよう遮断したい", "concepts/services-networking/network-policies.md"),
+    # a casual question drops the particle of the concept's phrase (「アクセスが増え」)
+    ("アクセス増えたら勝手にPod増やしてほしい", "tasks/run-application/horizontal-pod-autoscale.md"),
+    ("ノードにsshしないでノードの中をのぞきたい", "tasks/debug/debug-cluster/kubectl-node-debug.md"),
+    ("コンテナが起動直後に落ちる。なんで終了したのか理由を知りたい",
+     "tasks/debug/debug-application/determine-reason-pod-failure.md"),
 ])
 def test_a_problem_reaches_the_page_of_the_concept_that_solves_it(docs_assistant, question, page):
     answer = docs_assistant.ask(question)
