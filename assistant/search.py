@@ -17,6 +17,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from .analyzer import APPLICATION_STACK
 from .bm25 import K1
 from .chunking import SECTION_SEPARATOR
 from .index import HOWTO_HEADING, SearchIndex
@@ -352,6 +353,11 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     unknown = sum(1 for t in judged if t not in postings.vocab) / len(judged) if judged else 1.0
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
     probability = answer_probability(features, settings)
+    if _about_kubernetes(index, terms, extra):
+        # 「起動に時間がかかるJavaアプリがヘルスチェックで殺される」: the learner's stack is context, not the subject
+        # the guide must be about (「PostgreSQLでインデックスが使われない」 says nothing of Kubernetes: it stays one)
+        latin = latin - APPLICATION_STACK if latin is not None else None
+        named = named - APPLICATION_STACK
     graded, about, about_feats, mentions = grade(index, terms, judged_docs, probability, scores, unknown_name,
                                                  query, latin, settings, named, definition)
     return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
@@ -520,6 +526,13 @@ def _top(values: np.ndarray, n: int) -> list[int]:
 _NAME = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")
 _QUANTITIES = frozenset({"cpu", "メモリー"})  # what a question measures, not a topic it names
 _DOMAIN = frozenset({"kubernetes", "kubectl"})  # the assistant's domain itself names no topic (kube-scheduler → kube)
+
+
+def _about_kubernetes(index: SearchIndex, terms: list[str], extra: list[str] | None) -> bool:
+    """The question points to a concept of the guide (a learner phrase's concept) or names a thing some
+    heading names, besides the application it runs."""
+    headings = _heading_vocabulary(index)
+    return bool(extra) or any(t in headings and _NAME.match(t) and t not in APPLICATION_STACK for t in terms)
 
 
 def _heading_vocabulary(index: SearchIndex) -> frozenset[str]:

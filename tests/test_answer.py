@@ -411,6 +411,14 @@ def test_the_learners_own_application_stack_is_context_not_an_unknown_topic(guid
     assert answer.coverage == "full" and "persistent-volume" in [h.doc_id for h in answer.hits]
 
 
+def test_the_learners_stack_is_never_the_subject_the_guide_must_be_about(guide):
+    # 「Java」 written with a capital was the subject the startup-probe section never names: a mention
+    answer = guide.ask("起動に時間がかかるJavaアプリがヘルスチェックで起動中に殺されてしまう")
+    assert answer.coverage == "full" and "startupprobe" in _summary(answer)
+    # with nothing of Kubernetes besides it, the stack stays what the question is about
+    assert not guide.ask("PostgreSQLでインデックスが使われない理由を調べたい").answered
+
+
 def test_a_named_subject_the_answering_passage_never_says_is_only_a_mention(guide):
     # Job retries: the best passage (restartPolicy) answers 失敗・回数, never Job itself
     assert guide.ask("Jobが失敗したら何回までやり直すか決めたい").coverage == "mention"
