@@ -288,7 +288,7 @@ QUESTION_CHATTER = frozenset({"先輩", "上司", "さっぱり", "いまいち"
 # question, never its topic, so the guide not naming it does not make the question one it does not cover.
 APPLICATION_STACK = frozenset({
     "mysql", "postgresql", "postgres", "mariadb", "mongodb", "redis", "memcached", "elasticsearch",
-    "java", "python", "ruby", "php", "golang", "nodejs", "node.js", "spring", "rails", "django", "flask",
+    "java", "python", "ruby", "php", "golang", "nodejs", "node.js", "spring", "boot", "springboot", "rails", "django", "flask",
     "laravel", "express", "nextjs", "next.js", "react", "wordpress", "tomcat", "apache",
 })
 
