@@ -778,6 +778,8 @@ def _named_only_aside(index: SearchIndex, pid: int, term: str, surfaces: dict[st
         return all(word.isascii() and word.islower() and after == ":" for word, after in found)
     for form in forms:
         at = low.find(form)
+        if at < 0 and form.isascii() and len(form) >= 6 and form in re.sub(r"\s", "", low):
+            return False  # a name of several words, joined by the analysis (「Microsoft 365」 is microsoft365)
         while form and at >= 0:
             end = at + len(form)
             word = text[at:end]
