@@ -280,16 +280,16 @@ QUESTION_CHATTER = frozenset({"先輩", "上司", "さっぱり", "いまいち"
                               "そんな", "捲る", "聞く", "手っ取り", "急", "突然",
                               "打ち明ける", "奴", "抑",  # ぶっちゃけ, やつ, そもそも
                               "めんどい", "怠い", "駄目",  # めんどい, だるい, だめ
-                              "略",
-                              "さっき", "再"})  # 「さっきのバージョン」; 再デプロイ (the prefix alone)  # 「RWO ってなんの略？」 asks what RWO is
+                              "略",  # 「RWO ってなんの略？」 asks what RWO is
+                              "さっき", "再"})  # 「さっきのバージョン」; 再デプロイ (the prefix alone)
 
 
 # What a learner's own application is built with (「MySQLをPodで動かしてたら…」): context of a Kubernetes
 # question, never its topic, so the guide not naming it does not make the question one it does not cover.
 APPLICATION_STACK = frozenset({
     "mysql", "postgresql", "postgres", "mariadb", "mongodb", "redis", "memcached", "elasticsearch",
-    "java", "python", "ruby", "php", "golang", "nodejs", "node.js", "spring", "boot", "springboot", "rails", "django", "flask",
-    "laravel", "express", "nextjs", "next.js", "react", "wordpress", "tomcat", "apache",
+    "java", "python", "ruby", "php", "golang", "nodejs", "node.js", "spring", "boot", "springboot", "rails",
+    "django", "flask", "laravel", "express", "nextjs", "next.js", "react", "wordpress", "tomcat", "apache",
 })
 
 
