@@ -207,10 +207,9 @@ class Assistant:
                 else:  # only a suffix (化, 的) is known
                     out.extend(known_parts)
                 continue
-            # A capitalized word of a Japanese question is a name (Kubecost is no kube + cost), and English
-            # function words are no parts of one (Isto is no is + to).
+            # A capitalized word of a Japanese question is a name (Kubecost is no kube + cost).
             split = None if capital else self._decompound(term)
-            if split and not (term.isascii() and all(p in ENGLISH_FUNCTION_WORDS for p in split)):
+            if split:
                 out.extend(split)
                 continue
             lemma = self._english_lemma(term)
@@ -490,6 +489,8 @@ class Assistant:
         vocab = self.index.postings.vocab
         known = lambda w: vocab.get(w) is not None and w or self._variants.get(w)  # noqa: E731
         for i in sorted(range(2, len(term) - 1), key=lambda i: abs(len(term) / 2 - i)):
+            if term.isascii() and not _latin_pieces(term[:i], term[i:]):
+                continue
             left, right = known(term[:i]), known(term[i:])
             if left and right and left in vocab and right in vocab:
                 return [left, right]
@@ -633,6 +634,15 @@ _LOANWORD_MARK = re.compile(r"[ーぁぃぅぇぉゔ]")
 _LOOKALIKES = {"ソ": "ン", "ン": "ソ", "ツ": "シ", "シ": "ツ"}
 _LOOKALIKE_RUN = re.compile(r"[ァ-ヺー]*[ソンツシ][ァ-ヺー]*")
 _TO_KATAKANA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}
+
+
+def _latin_pieces(left: str, right: str) -> bool:
+    """Two pieces a word in Latin letters may be made of: not English function words alone (Isto is no
+    is + to), and no two-letter piece but a function word (nods is no no + ds, node + DaemonSet; mypod is
+    my + pod)."""
+    pieces = (left, right)
+    return not all(p in ENGLISH_FUNCTION_WORDS for p in pieces) \
+        and all(len(p) >= 3 or p in ENGLISH_FUNCTION_WORDS for p in pieces)
 
 
 def _one_edit(word: str) -> set[str]:

@@ -468,6 +468,11 @@ def test_a_tool_whose_name_looks_like_a_guide_word_is_not_answered_as_covered(gu
     assert answer.coverage != "full" and not answer.answered
 
 
+def test_a_short_latin_word_is_not_taken_apart_into_short_names(guide):
+    # 「nods」 was no + ds: node and DaemonSet; a typo of nodes, it is node alone
+    assert "daemonset" not in guide.analyze_question("kubectl top nodsでノードの使用率を見たい")
+
+
 @pytest.mark.parametrize("question, doc_id", [
     ("kubectl exec mypod lsって打ったら not supported anymore って言われた", "exec"),  # mypod is my + pod
     ("deploymnetをロールバックしたい", "deployment"),  # a typo keeps its first letter and is still corrected
