@@ -162,12 +162,12 @@ def _summary(answer) -> str:
     ("periodSecondsのデフォルトって何秒？", "periodseconds（10）"),
     # answers the guide gave only in a later sentence or list item, now in the sentence that is quoted
     ("securityContextはPodとコンテナのどちらに書けばよいのでしょうか？", "コンテナ側が優先"),
-    # basics a learner asks that the guide now answers in sections of their own
-    ("Podにラベルを後から付けたい", "kubectllabelpod"),
-    ("kubectl applyとcreateの違い", "alreadyexists"),
     ("ServiceのtargetPortを省略したらどのポートに転送される？", "portと同じ値"),
     ("k logs deploy/webってそのDeploymentの全部のPodのログが出る？", "1つのpod"),
     ("リミットれんじでns内のコンテナに既定のrequestsを入れたい", "defaultrequest"),
+    # basics a learner asks that the guide now answers in sections of their own
+    ("Podにラベルを後から付けたい", "kubectllabelpod"),
+    ("kubectl applyとcreateの違い", "alreadyexists"),
 ])
 def test_the_summary_states_the_fact_the_question_asks_for(guide, question, fact):
     answer = guide.ask(question)
