@@ -312,8 +312,9 @@ def question_tokens(tokens: list[Token], question: str) -> list[Token]:
     verb_get = bool(_GET_VERB.search(question)) and not _KUBECTL_GET.search(question)
     # In an English sentence, "run" is the verb (「run a single command inside a container」), not kubectl run,
     # and "state" the cluster's 状態 (in a Japanese question, 「Reactのstate」 is a name of the learner's stack)
-    sentence = len(_ENGLISH_WORDS.findall(question)) >= 4
-    verb_run = sentence and "run" in question.lower() and not _COMMAND_RUN.search(question)
+    low = question.lower()
+    sentence = ("run" in low or "state" in low) and len(_ENGLISH_WORDS.findall(question)) >= 4
+    verb_run = sentence and "run" in low and not _COMMAND_RUN.search(question)
     out: list[Token] = []
     for token in tokens:
         surface = token.surface.lower().replace("\u2019", "'")

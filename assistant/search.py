@@ -353,11 +353,12 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     unknown = sum(1 for t in judged if t not in postings.vocab) / len(judged) if judged else 1.0
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
     probability = answer_probability(features, settings)
-    if _about_kubernetes(index, terms, extra):
+    stack = APPLICATION_STACK & (named | (latin or frozenset()))
+    if stack and _about_kubernetes(index, terms, extra):
         # 「起動に時間がかかるJavaアプリがヘルスチェックで殺される」: the learner's stack is context, not the subject
         # the guide must be about (「PostgreSQLでインデックスが使われない」 says nothing of Kubernetes: it stays one)
-        latin = latin - APPLICATION_STACK if latin is not None else None
-        named = named - APPLICATION_STACK
+        latin = latin - stack if latin is not None else None
+        named = named - stack
     graded, about, about_feats, mentions = grade(index, terms, judged_docs, probability, scores, unknown_name,
                                                  query, latin, settings, named, definition)
     return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
@@ -628,6 +629,12 @@ def is_near_known(index: SearchIndex, term: str) -> bool:
                if sum(c not in w for c in term) <= limit)
 
 
+def _joined_name(surface: str) -> bool:
+    """The surface may be a name of several words the analysis joined (「Pod Security Standards」 is
+    podsecuritystandards): found in a text only with its spaces taken out."""
+    return surface.isascii() and " " not in surface and len(surface) >= 6
+
+
 def _count(text: str, surfaces: dict[str, str], term: str) -> int:
     """How often the passage says the term, however it is written and cased."""
     low = text.lower()
@@ -639,8 +646,7 @@ def _count(text: str, surfaces: dict[str, str], term: str) -> int:
             continue
         key = surface.lower()
         found = low.count(key)
-        if not found and surface.isascii() and " " not in surface and len(surface) >= 6:
-            # a name of several words, joined by the analysis: 「Pod Security Standards」 is podsecuritystandards
+        if not found and _joined_name(surface):
             compact = compact or re.sub(r"\s", "", low)
             found = compact.count(key)
         total += found
@@ -778,8 +784,8 @@ def _named_only_aside(index: SearchIndex, pid: int, term: str, surfaces: dict[st
         return all(word.isascii() and word.islower() and after == ":" for word, after in found)
     for form in forms:
         at = low.find(form)
-        if at < 0 and form.isascii() and len(form) >= 6 and form in re.sub(r"\s", "", low):
-            return False  # a name of several words, joined by the analysis (「Microsoft 365」 is microsoft365)
+        if at < 0 and _joined_name(form) and form in re.sub(r"\s", "", low):
+            return False  # (「Microsoft 365」 is microsoft365)
         while form and at >= 0:
             end = at + len(form)
             word = text[at:end]
