@@ -268,6 +268,11 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("what is the easiest way to learn kubernetes on a laptop", "onprem-or-cloud", "minikube"),
     # "files" is in the guide only as the name Azure Files: in English it is ファイル (seen in the chat app)
     ("copy files from a pod to my laptop", "exec", "kubectlcp"),
+    # everyday English the analyzer spelled in katakana the guide never uses (make → メーク, called → コールド,
+    # runs, besides, live → リアルタイム)
+    ("how do I make a namespace called backend", "namespace", "kubectlcreatenamespace"),
+    ("what runs on each worker node besides my pods?", "overview", "kube-proxy"),
+    ("how can I watch my pods change status live?", "kubectl-get", "-w（--watch）"),
 ])
 def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_id, fact):
     answer = guide.ask(question)
