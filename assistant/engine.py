@@ -26,7 +26,8 @@ from .limits import MAX_QUESTION_CHARS
 from .paths import default_corpus_path
 from .sanitize import terminal_text
 from .search import (ALNUM_NAME, DEFAULT_SEARCH, MENTION, SearchResult, SearchSettings, bind_heading_analyzer,
-                     correct_term, is_near_known, said_outside_code_blocks, search, writes_alnum_name, written_lowercase)
+                     correct_term, heading_vocabulary, is_near_known, said_outside_code_blocks, search, writes_alnum_name,
+                     written_lowercase)
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -466,6 +467,9 @@ class Assistant:
         # A word that frames the question (メリット, 手順, 理由) says nothing about the topic: when the
         # guide never uses it, it does not count as a word the guide lacks.
         terms = [t for t in terms if t in vocab or t not in self._generic]
+        context = self._context_words(question, terms)
+        if context:
+            terms = [t for t in terms if t not in context]
         explained: set[str] = set()
         concepts: list[str] = []
         for phrase, concept in self.index.concepts.matches(self._as_read(question)):
@@ -481,6 +485,21 @@ class Assistant:
             return terms
         kept = [t for t in terms if t not in explained]
         return kept + [c for c in concepts if c not in kept]
+
+    def _context_words(self, question: str, terms: list[str]) -> frozenset[str]:
+        """The words only the sentences before a long question's last one say, that no heading of the guide
+        uses (「社内ツールをk8sに載せてみたところです。…」): the learner's situation, not what the guide must hold."""
+        sentences = [s for s in _QUESTION_SENTENCE.split(question.strip()) if s.strip()]
+        if len(sentences) < 2:
+            return frozenset()
+        asked = self.analyze_question(sentences[-1])
+        vocab = self.index.postings.vocab
+        if sum(1 for t in asked if t in vocab) < 2 or any(t not in vocab and t not in self._generic for t in asked):
+            # 「…ってある？VPAってやつ」: the last sentence is an aside; 「…監査ログを設定する方法を教えて」: what is
+            # asked holds a word the guide never uses, and the guide's words of the situation are all it has
+            return frozenset()
+        headings = heading_vocabulary(self.index)
+        return frozenset(t for t in terms if t not in asked and t not in headings and not t.isascii())
 
     def _decompound(self, term: str) -> list[str] | None:
         """Two known words that make up an unknown one, the most balanced split first."""
@@ -589,6 +608,7 @@ class Assistant:
         raise KeyError(doc_id)
 
 
+_QUESTION_SENTENCE = re.compile(r"(?<=[。！？])|(?<=[!?])\s+")
 _ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|does|can|the|a|an|to|of|in|and|or|"
                                r"vs|versus|between|with|for|my|i|need|many|much|into)\b", re.I)
 

@@ -532,11 +532,11 @@ _DOMAIN = frozenset({"kubernetes", "kubectl"})  # the assistant's domain itself 
 def _about_kubernetes(index: SearchIndex, terms: list[str], extra: list[str] | None) -> bool:
     """The question points to a concept of the guide (a learner phrase's concept) or names a thing some
     heading names, besides the application it runs."""
-    headings = _heading_vocabulary(index)
+    headings = heading_vocabulary(index)
     return bool(extra) or any(t in headings and _NAME.match(t) and t not in APPLICATION_STACK for t in terms)
 
 
-def _heading_vocabulary(index: SearchIndex) -> frozenset[str]:
+def heading_vocabulary(index: SearchIndex) -> frozenset[str]:
     """Every term of every heading and title (computed once per index)."""
     cached = index.memo.get("_heading_vocabulary_cache")
     if cached is None:
@@ -556,7 +556,7 @@ def subject_of(index: SearchIndex, terms: list[str], latin: frozenset[str] | Non
     a word the question writes in Latin letters (OpenShift, ConfigMap, Operator), or a katakana word
     that some heading of the corpus uses (サイドカー); everyday loanwords (アプリ, リリース) are not.
     Without ``latin`` (the terms written in Latin letters), every Latin or katakana term counts."""
-    headings = _heading_vocabulary(index)
+    headings = heading_vocabulary(index)
     names = [t for t in dict.fromkeys(terms) if t in index.postings.vocab and _NAME.match(t) and t not in _DOMAIN
              and len(index.postings.term_postings(t)[0]) <= settings.subject_max_passages
              and (latin is None or t in latin or t in headings)]
@@ -670,7 +670,7 @@ def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, 
         in_heading, count, spread, here = 1.0, 1.0, 1.0, 1.0
     else:
         passage = index.passage(best)
-        in_heading = float(subject in _heading_vocabulary(index))
+        in_heading = float(subject in heading_vocabulary(index))
         here = float(subject in path)
         count = min(_count(passage.text, index.surfaces(best), subject), 3) / 3
         spread = math.log(len(index.postings.term_postings(subject)[0]) + 1) / math.log(settings.subject_max_passages + 1)

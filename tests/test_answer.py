@@ -280,6 +280,15 @@ def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_i
     assert fact in _summary(answer)
 
 
+def test_the_situation_before_a_long_question_does_not_count_as_missing_from_the_guide(guide):
+    # 勉強会, 担当, 先週 and 同僚 are the learner's situation, said before the question itself: the guide need not
+    # hold them for the rollback it is asked about
+    answer = guide.ask("社内の勉強会の担当になり、先週から同僚とk8sを触り始めました。"
+                       "前のバージョンに戻したいとき、Deploymentはどうやって元に戻すのですか？")
+    assert answer.coverage == "full" and answer.hits[0].doc_id == "deployment"
+    assert "kubectlrolloutundo" in _summary(answer)
+
+
 def test_a_heading_asking_for_the_steps_answers_a_how_to(guide):
     # 「kubeadm でクラスタを作る流れは？」 asks for a procedure as much as 「…をアップグレードするには？」 does:
     # both are how-to headings, so the one the question names wins
