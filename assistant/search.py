@@ -360,7 +360,7 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         latin = latin - stack if latin is not None else None
         named = named - stack
     graded, about, about_feats, mentions = grade(index, terms, judged_docs, probability, scores, unknown_name,
-                                                 query, latin, settings, named, definition)
+                                                 query, latin, settings, named, definition, task)
     return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
                         graded, about_feats, about, mentions)
 
@@ -688,8 +688,8 @@ def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, 
 
 def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], confidence: float, scores: np.ndarray,
           unknown_name: bool = False, query: set[str] | None = None, latin: frozenset[str] | None = None,
-          settings: SearchSettings = DEFAULT_SEARCH, named: frozenset[str] = frozenset(), definition: bool = False
-          ) -> tuple[str, float, tuple[float, ...], tuple[tuple[int, float], ...]]:
+          settings: SearchSettings = DEFAULT_SEARCH, named: frozenset[str] = frozenset(), definition: bool = False,
+          task: bool = False) -> tuple[str, float, tuple[float, ...], tuple[tuple[int, float], ...]]:
     """(coverage grade, 1.0 when the best passage is about the question else 0.0, the features that
     decide it, the passages mentioning the subject).
 
@@ -709,6 +709,11 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
         # never says it: the passage answers the question's other words (マウント), not the question. The
         # places that mention are those that name the topic.
         passing, subject = True, absent
+    if passing and not task and _item_says(index, docs[0].best_passage, terms, subject):
+        # 「kube-proxyのモードってiptables以外に何があるの」: the list item labelled kube-proxy says iptables, the
+        # rare subject: the item explains the thing the question names, the subject included (how to switch
+        # to it, 「ipvsモードに切り替えるには」, is another matter)
+        passing = False
     focused = features[6] >= settings.min_focus
     if (passing or not focused) and subject is not None and (
             _labels(index, docs[0].best_passage, subject)
@@ -802,6 +807,29 @@ def _labels(index: SearchIndex, pid: int, term: str) -> bool:
               for label in ([m.group(1)] if m.group(1) else m.group(2).split("/"))]  # (「`A` / `B`:」 names both)
     return any(label in surfaces or re.sub(r"\s", "", label) in surfaces  # (「**Pod Security Standards**：」)
                for label in labels)
+
+
+def _item_says(index: SearchIndex, pid: int, terms: list[str], subject: str | None) -> bool:
+    """The passage has a list item labelled with another word of the question that says the subject."""
+    if subject is None:
+        return False
+    surfaces = index.surfaces(pid)
+    named = {s.lower() for s, t in surfaces.items() if t in terms and t != subject and s}
+    forms = [s.lower() for s, t in surfaces.items() if t == subject and s]
+    text = index.passage(pid).text
+
+    def asked(label: str) -> bool:  # (「**kube-proxy**」: each piece is a word of the question)
+        pieces = [p for p in re.split(r"[\s\-_./]+", label.strip(" `").lower()) if p]
+        return bool(pieces) and all(p in named for p in pieces)
+
+    for m in _LABEL.finditer(text):
+        if not any(asked(label) for label in ([m.group(1)] if m.group(1) else m.group(2).split("/"))):
+            continue
+        end = text.find("\n", m.end())
+        item = text[m.end():end if end >= 0 else len(text)].lower()
+        if any(form in item for form in forms):
+            return True
+    return False
 
 
 def _expands(index: SearchIndex, pid: int, term: str | None) -> bool:

@@ -289,6 +289,14 @@ def test_the_situation_before_a_long_question_does_not_count_as_missing_from_the
     assert "kubectlrolloutundo" in _summary(answer)
 
 
+def test_a_list_item_about_the_named_thing_answers_for_the_rare_word_it_says(guide):
+    # iptables is said once in the guide, in the item labelled kube-proxy: asking kube-proxy's modes is answered
+    # there; switching kube-proxy to IPVS (how to do it) is not in the guide
+    answer = guide.ask("kube-proxyのモードはiptablesのほかに何がある？")
+    assert answer.coverage == "full" and "nftables" in _summary(answer)
+    assert guide.ask("kube-proxyをipvsモードに切り替えたい").coverage != "full"
+
+
 def test_a_heading_asking_for_the_steps_answers_a_how_to(guide):
     # 「kubeadm でクラスタを作る流れは？」 asks for a procedure as much as 「…をアップグレードするには？」 does:
     # both are how-to headings, so the one the question names wins
