@@ -24,7 +24,7 @@ NEAR_MISS = DATA / "near_miss_holdout.yaml"
 DOCS_LEARNER = DATA / "docs_learner_holdout.yaml"
 # development sets, each by a fresh author (issue 10): in_scope, near_miss and out_of_scope in one file, and
 # the learner questions over the docs written with it
-DEV_SETS = ["", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+DEV_SETS = ["", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]
 ANSWERS_DEVS = [DATA / f"answers_dev{n}.yaml" for n in DEV_SETS]
 DOCS_LEARNER_DEVS = [DATA / f"docs_learner_dev{n}.yaml" for n in DEV_SETS]
 ANSWER_SETS = [ANSWERS, *ANSWERS_DEVS]
