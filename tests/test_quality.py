@@ -171,6 +171,10 @@ def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
     ("ノードにsshしないでノードの中をのぞきたい", "tasks/debug/debug-cluster/kubectl-node-debug.md"),
     ("コンテナが起動直後に落ちる。なんで終了したのか理由を知りたい",
      "tasks/debug/debug-application/determine-reason-pod-failure.md"),
+    # an init container that never finishes is debugged, not a Job (「終わらない」 is also a Job's phrase)
+    ("initコンテナがいつまでも終わらない", "tasks/debug/debug-application/debug-init-containers.md"),
+    ("ひとつの入口からパスごとに別のアプリへ振り分けたい", "concepts/services-networking/ingress.md"),
+    ("別のnamespaceのPodから勝手にアクセスされないようにしたい", "concepts/services-networking/network-policies.md"),
 ])
 def test_a_problem_reaches_the_page_of_the_concept_that_solves_it(docs_assistant, question, page):
     answer = docs_assistant.ask(question)
