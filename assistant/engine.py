@@ -232,7 +232,7 @@ class Assistant:
             # (a word Sudachi spelled in katakana is a typo only when near a known word both as read and as typed)
             if corrected is None and _latin_name(token.surface) and written_as_name \
                     and token.surface.lower() not in APPLICATION_STACK \
-                    and not (is_near_known(self.index, term)
+                    and not (is_near_known(self.index, term) and not _acronym(text, token.surface)
                              and (not transliterated or is_near_known(self.index, token.surface.lower()))):
                 unknown_name = True
             out.append(corrected or term)
@@ -725,6 +725,12 @@ def _capitalized(text: str, surface: str) -> bool:
     """The question writes this (lower-cased) word with a capital first letter: 「Operatorってなに」."""
     at = text.lower().find(surface.lower())
     return at >= 0 and text[at].isupper()
+
+
+def _acronym(text: str, surface: str) -> bool:
+    """The question writes this word as an acronym in capitals (GPU, VPA): no typo of the word one letter
+    away (CPU)."""
+    return len(surface) >= 3 and surface.isalpha() and _written_upper(text, surface)
 
 
 def _latin_name(surface: str) -> bool:

@@ -312,6 +312,14 @@ def test_a_name_is_never_corrected_into_a_guide_word(guide):
     assert "調べる" not in guide.analyze_question("ExcelのVLOOKUP関数の使い方")
 
 
+def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
+    # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
+    # uses, not a typo: the guide does not cover them
+    for question in ("GPUが載ってるノードにだけPodを置きたい", "VPAでrequestsを自動で調整させたい"):
+        assert guide.ask(question).coverage != "full", question
+    assert guide.ask("CPUのlimitsを超えたらどうなる？").coverage == "full"
+
+
 @pytest.mark.parametrize("question, doc_id, fact", [
     ("宣現的な管理って結局なにがいいの", "overview", "宣言的"),  # 宣現 (センゲン) is 宣言
     ("メモリの制現ってどう書けばいい", "cpu-resources", "limits"),  # 制現 (セイゲン) is 制限
