@@ -172,6 +172,7 @@ class Assistant:
                 text, tokens = rewritten, self.analyzer.tokens(rewritten, parts=True)
         self._read = (question, text)
         english = _ENGLISH_SENTENCE.search(text) is not None
+        defined = (found.group(1).lower() if english and (found := _WHAT_IS.search(text)) else None)
         for found in ALNUM_NAME.finditer(text):
             word = found.group(0)
             # a tool the guide never names, written in letters and digits (k9s, k0s): Sudachi takes it
@@ -195,6 +196,8 @@ class Assistant:
                     latin.add(term)
                 if capital:
                     named.add(term)
+            if term in vocab and token.surface.lower() == defined:
+                latin.add(term)  # "what is an operator": the thing asked about is named, whatever its spelling
             if term in vocab:
                 # "files" is in the corpus only as the name Azure Files; in an English question it is ファイル
                 # (requests stays: the corpus writes the field in lower case)
@@ -608,6 +611,7 @@ class Assistant:
         raise KeyError(doc_id)
 
 
+_WHAT_IS = re.compile(r"\bwhat(?:'s| is| are) (?:an? |the )?(?:(?:kubernetes|k8s) )?([a-z][a-z-]+)\b", re.I)
 _QUESTION_SENTENCE = re.compile(r"(?<=[。！？])|(?<=[!?])\s+")
 _ENGLISH_SENTENCE = re.compile(r"\b(?:what|how|why|when|where|which|is|are|do|does|can|the|a|an|to|of|in|and|or|"
                                r"vs|versus|between|with|for|my|i|need|many|much|into)\b", re.I)

@@ -312,6 +312,11 @@ def test_a_name_is_never_corrected_into_a_guide_word(guide):
     assert "調べる" not in guide.analyze_question("ExcelのVLOOKUP関数の使い方")
 
 
+def test_what_an_english_question_asks_about_is_its_subject_even_when_the_guide_has_it_only_in_code(guide):
+    # "operator" is in the guide only as a YAML key (operator: In): that does not explain what an operator is
+    assert guide.ask("what is an operator and how do I build one for my app").coverage != "full"
+
+
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
