@@ -714,7 +714,10 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
         # rare subject: the item explains the thing the question names, the subject included (how to switch
         # to it, 「ipvsモードに切り替えるには」, is another matter)
         passing = False
-    focused = features[6] >= settings.min_focus
+    # A rare field the passage writes as code in its prose (「`spec.revisionHistoryLimit`（デフォルト10）で決まります」)
+    # is documented there, though the heading is about something else (the rollback)
+    focused = features[6] >= settings.min_focus or (
+        rare and _in_code(index, docs[0].best_passage, subject, fenced=False))
     if (passing or not focused) and subject is not None and (
             _labels(index, docs[0].best_passage, subject)
             or (definition and _expands(index, docs[0].best_passage, subject))):

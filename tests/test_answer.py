@@ -317,6 +317,12 @@ def test_what_an_english_question_asks_about_is_its_subject_even_when_the_guide_
     assert guide.ask("what is an operator and how do I build one for my app").coverage != "full"
 
 
+def test_a_rare_field_written_as_code_in_prose_is_answered_where_it_is_explained(guide):
+    # spec.revisionHistoryLimit is explained in the rollback section, whose heading is about the rollback
+    answer = guide.ask("revisionHistoryLimitってなに")
+    assert answer.coverage == "full" and "revisionhistorylimit" in _summary(answer)
+
+
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
