@@ -526,6 +526,11 @@ def _asking(first: Hit, terms: list[str], wanted: set[str], index: SearchIndex, 
     for t in literal:
         weight[f"\0{t}"] = 0.0
     asked = [(surface, term) for surface, term in first.matches if term in wanted]
+    if len(wanted) > len(first.terms):  # the concept words a learner phrase points to (一時停止 → pause)
+        own = {surface for surface, _term in asked}
+        asked += [(surface, term) for surface, term in matching_words(first.text, first.surfaces,
+                                                                      [t for t in wanted if t not in terms])
+                  if surface not in own]
     return _Asking(first, wanted, weight, total, detail, asked, literal, bool(_PROBLEM.search(question)), task,
                    settings)
 

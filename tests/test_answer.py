@@ -323,6 +323,13 @@ def test_a_rare_field_written_as_code_in_prose_is_answered_where_it_is_explained
     assert answer.coverage == "full" and "revisionhistorylimit" in _summary(answer)
 
 
+def test_the_concept_a_learner_phrase_points_to_is_quoted_in_the_summary(guide):
+    # 一時停止 points to kubectl rollout pause, one list item of the rollout section: before, the 要点 quoted
+    # only sentences holding the question's own words, and 一時 found 「一時ファイル」 of securityContext
+    answer = guide.ask("Deploymentを一時停止したい")
+    assert answer.hits[0].doc_id == "deployment" and "kubectlrolloutpause" in _summary(answer)
+
+
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
