@@ -526,6 +526,8 @@ def _top(values: np.ndarray, n: int) -> list[int]:
 
 _NAME = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")
 _QUANTITIES = frozenset({"cpu", "メモリー"})  # what a question measures, not a topic it names
+# A state kubectl shows (「いつまでもReadyにならない」): the symptom the question reports, not a topic it names
+_STATES = frozenset({"ready", "running", "pending", "completed", "succeeded", "failed", "terminating"})
 _DOMAIN = frozenset({"kubernetes", "kubectl"})  # the assistant's domain itself names no topic (kube-scheduler → kube)
 
 
@@ -762,7 +764,8 @@ def _named_absent(index: SearchIndex, docs: tuple[RankedDoc, ...], named: frozen
     passage, its headings or its article's title; else None. Names too common to be a topic (Pod, Web)
     and quantities (CPU) do not count."""
     postings = index.postings
-    known = [t for t in named if t in postings.vocab and t not in _DOMAIN and t not in _QUANTITIES and len(t) > 2
+    known = [t for t in named if t in postings.vocab and t not in _DOMAIN and t not in _QUANTITIES
+             and t not in _STATES and len(t) > 2
              and len(postings.term_postings(t)[0]) <= settings.named_max_passages]
     if not known:
         return None

@@ -330,6 +330,12 @@ def test_the_concept_a_learner_phrase_points_to_is_quoted_in_the_summary(guide):
     assert answer.hits[0].doc_id == "deployment" and "kubectlrolloutpause" in _summary(answer)
 
 
+def test_a_state_kubectl_shows_is_the_symptom_not_a_topic_the_answer_must_name(guide):
+    # 「Ready」 is what the learner sees, not a name the startup-probe answer must say to be about the question
+    answer = guide.ask("Javaアプリの起動に2分かかるので、デプロイするとlivenessProbeが失敗して再起動され、ずっとReadyになりません")
+    assert answer.coverage == "full" and answer.hits[0].doc_id == "health-checks"
+
+
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
