@@ -289,7 +289,7 @@ QUESTION_CHATTER = frozenset({"先輩", "上司", "さっぱり", "いまいち"
 APPLICATION_STACK = frozenset({
     "mysql", "postgresql", "postgres", "mariadb", "mongodb", "redis", "memcached", "elasticsearch",
     "java", "python", "ruby", "php", "golang", "nodejs", "node.js", "spring", "boot", "springboot", "rails",
-    "django", "flask", "laravel", "express", "nextjs", "next.js", "react", "wordpress", "tomcat", "apache",
+    "django", "flask", "laravel", "express", "nextjs", "next.js", "react", "wordpress", "tomcat", "apache", "docker",
 })
 
 

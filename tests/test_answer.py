@@ -336,6 +336,13 @@ def test_a_state_kubectl_shows_is_the_symptom_not_a_topic_the_answer_must_name(g
     assert answer.coverage == "full" and answer.hits[0].doc_id == "health-checks"
 
 
+def test_docker_the_learner_knows_is_context_of_a_kubernetes_question(guide):
+    # the learner compares with the Docker they use; the guide's 宣言的 section answers without naming Docker
+    answer = guide.ask("Dockerなら毎日使っているのですが、Kubernetesの宣言的な管理というのがよくわかりません。"
+                       "命令するやり方と何が違うのですか？")
+    assert answer.coverage == "full" and answer.hits[0].doc_id == "overview"
+
+
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
