@@ -343,14 +343,6 @@ def test_docker_the_learner_knows_is_context_of_a_kubernetes_question(guide):
     assert answer.coverage == "full" and answer.hits[0].doc_id == "overview"
 
 
-@pytest.mark.parametrize("question", ["なんでKubernetesを使うの？", "Dockerだけじゃなくてk8sを使う理由は？"])
-def test_why_kubernetes_is_answered_with_the_reason(guide, question):
-    # 「なんでKubernetesを使うの？」 went to the alias section (「Kubernetes の機能ではなく…必要があります」)
-    answer = guide.ask(question)
-    assert answer.coverage == "full" and answer.hits[0].doc_id == "overview"
-    assert "必要になる理由" in _summary(answer)
-
-
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
