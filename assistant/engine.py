@@ -231,7 +231,7 @@ class Assistant:
                 spelled += 1
                 corrected = self._english_typo(term)
             # In a question written in English, a lower-case unknown word is English ("difference"), not a name.
-            written_as_name = not english or any(c.isupper() for c in token.surface)
+            written_as_name = not english or any(c.isupper() for c in token.surface) or _acronym(text, token.surface)
             # (a word Sudachi spelled in katakana is a typo only when near a known word both as read and as typed)
             if corrected is None and _latin_name(token.surface) and written_as_name \
                     and token.surface.lower() not in APPLICATION_STACK \
