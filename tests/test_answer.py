@@ -347,7 +347,7 @@ def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(gui
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
     for question in ("GPUが載ってるノードにだけPodを置きたい", "VPAでrequestsを自動で調整させたい",
-                     "how do I give my pod a GPU"):
+                     "how do I request a GPU for my pod"):
         assert guide.ask(question).coverage != "full", question
     assert guide.ask("CPUのlimitsを超えたらどうなる？").coverage == "full"
 
