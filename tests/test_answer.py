@@ -343,6 +343,12 @@ def test_docker_the_learner_knows_is_context_of_a_kubernetes_question(guide):
     assert answer.coverage == "full" and answer.hits[0].doc_id == "overview"
 
 
+def test_kind_the_tool_is_not_the_kind_field_of_every_manifest(guide):
+    # kind is also every manifest's kind: field, so the word alone weighs nothing: kubeadm's section came first
+    answer = guide.ask("kindでクラスタを作るコマンド")
+    assert answer.hits[0].doc_id == "onprem-or-cloud" and "kindcreatecluster" in _summary(answer)
+
+
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
