@@ -349,6 +349,11 @@ def test_kind_the_tool_is_not_the_kind_field_of_every_manifest(guide):
     assert answer.hits[0].doc_id == "onprem-or-cloud" and "kindcreatecluster" in _summary(answer)
 
 
+def test_whether_a_deploy_has_finished_is_answered_with_rollout_status(guide):
+    answer = guide.ask("デプロイが終わったか確認する方法")
+    assert answer.hits[0].doc_id == "deployment" and "kubectlrolloutstatusdeployment/<deployment名>" in _summary(answer)
+
+
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
