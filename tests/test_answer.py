@@ -354,6 +354,16 @@ def test_whether_a_deploy_has_finished_is_answered_with_rollout_status(guide):
     assert answer.hits[0].doc_id == "deployment" and "kubectlrolloutstatusdeployment/<deployment名>" in _summary(answer)
 
 
+@pytest.mark.parametrize("question, doc_id, fact", [
+    ("ノードのCPUとメモリの空きを見たい", "cluster-sizing", "kubectltopnodes"),
+    ("複数のコンテナのうち1つのログだけ見たい", "logs", "-c<コンテナ名>"),
+])
+def test_plain_wishes_reach_the_command_that_answers_them(guide, question, doc_id, fact):
+    # 空き (Sudachi: 明き) matched the requests/limits definition; 「複数のコンテナ」 alone pointed to sidecars
+    answer = guide.ask(question)
+    assert answer.hits[0].doc_id == doc_id and fact in _summary(answer)
+
+
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
