@@ -359,6 +359,8 @@ def test_whether_a_deploy_has_finished_is_answered_with_rollout_status(guide):
     ("複数のコンテナのうち1つのログだけ見たい", "logs", "-c<コンテナ名>"),
     ("ログに時刻をつけて表示したい", "logs", "--timestamps"),
     ("コンテナにcurlが入ってない", "exec", "kubectldebug"),
+    # asked under the multi-container section too, where the count is now said
+    ("replicasを3にしてPodにコンテナを2つ入れたら、コンテナはいくつ動く？", "pod-vs-container", "6つ"),
 ])
 def test_plain_wishes_reach_the_command_that_answers_them(guide, question, doc_id, fact):
     # 空き (Sudachi: 明き) matched the requests/limits definition; 「複数のコンテナ」 alone pointed to sidecars
