@@ -364,6 +364,8 @@ def test_whether_a_deploy_has_finished_is_answered_with_rollout_status(guide):
     # the pitfall's remedy is in the sentence the 要点 quotes (it was a second sentence, past the length limit)
     ("livenessでDBの接続まで確認していたら、DBが止まったときに全Podが再起動した", "health-checks",
      "依存先の確認はreadinessprobeで行い"),
+    # 「出てこない」 alone points to a Pod looked for in the wrong Namespace
+    ("kubectl get all したけどSecretが一覧に出てこない", "kubectl-get", "含まれません"),
 ])
 def test_plain_wishes_reach_the_command_that_answers_them(guide, question, doc_id, fact):
     # 空き (Sudachi: 明き) matched the requests/limits definition; 「複数のコンテナ」 alone pointed to sidecars
