@@ -844,7 +844,8 @@ def _expands(index: SearchIndex, pid: int, term: str | None) -> bool:
         return False
     text = index.passage(pid).text
     forms = {s for s, t in index.surfaces(pid).items() if t == term and s}
-    return any(re.search(rf"[^\s（(]\s?[（(]`?{re.escape(form)}`?[）)]", text, re.I) for form in forms)
+    return any(re.search(rf"[^\s（(]\s?[（(]`?{re.escape(form)}`?[）)]", text, re.I)
+               or re.search(rf"(?<![A-Za-z0-9_-]){re.escape(form)}`?（[^）\n]{{2,20}}）", text, re.I) for form in forms)
 
 
 _CODE_SPANS = re.compile(r"```.*?```|`[^`\n]+`", re.S)

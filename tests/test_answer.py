@@ -366,11 +366,19 @@ def test_whether_a_deploy_has_finished_is_answered_with_rollout_status(guide):
      "依存先の確認はreadinessprobeで行い"),
     # 「出てこない」 alone points to a Pod looked for in the wrong Namespace
     ("kubectl get all したけどSecretが一覧に出てこない", "kubectl-get", "含まれません"),
+    ("Allocatableってなに？ノードのメモリは全部Podに使えないの？", "cluster-sizing", "system-reserved"),
 ])
 def test_plain_wishes_reach_the_command_that_answers_them(guide, question, doc_id, fact):
     # 空き (Sudachi: 明き) matched the requests/limits definition; 「複数のコンテナ」 alone pointed to sidecars
     answer = guide.ask(question)
     assert answer.hits[0].doc_id == doc_id and fact in _summary(answer)
+
+
+def test_a_word_the_passage_glosses_in_parentheses_is_defined_there(guide):
+    # 「Allocatable（割り当て可能量）」 explains the word, though the heading is about more than the word
+    answer = guide.ask("Allocatableってなに？")
+    assert answer.coverage == "full" and answer.hits[0].doc_id == "cluster-sizing"
+    assert guide.ask("ConfigMapってなに").coverage != "full"  # generating its YAML is not explaining it
 
 
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
