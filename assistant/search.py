@@ -361,6 +361,14 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         named = named - stack
     graded, about, about_feats, mentions = grade(index, terms, judged_docs, probability, scores, unknown_name,
                                                  query, latin, settings, named, definition, task)
+    if graded == MENTION and definition and probability >= settings.answer_threshold \
+            and (explaining := _explaining_mention(index, mentions, terms)) is not None:
+        # 「kubeletとは」: a passage the answer would only list as a mention labels the word and says what it is
+        # (「- **kubelet**：ノードごとに動くエージェント…」); it answers the question, first
+        pid, score = explaining
+        first = RankedDoc(int(index.passage_doc[pid]), score, lambda: [(pid, score)])
+        ranked = [first] + [d for d in ranked if d.doc_index != first.doc_index][:depth - 1]
+        graded, about, mentions = FULL, 1.0, ()
     return SearchResult(tuple(terms), tuple(ranked), coverage, graded == FULL, features, probability,
                         graded, about_feats, about, mentions)
 
@@ -722,7 +730,8 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
         rare and _in_code(index, docs[0].best_passage, subject, fenced=False))
     if (passing or not focused) and subject is not None and (
             _labels(index, docs[0].best_passage, subject)
-            or (definition and _expands(index, docs[0].best_passage, subject))):
+            or (definition and (_expands(index, docs[0].best_passage, subject)
+                                or _explains(index, docs[0].best_passage, subject)))):
         # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」),
         # and so does, for 「RWXってなに」, the name an abbreviation stands for (「`ReadWriteMany`（RWX）」).
         passing, focused = False, True
@@ -812,7 +821,11 @@ def _labels(index: SearchIndex, pid: int, term: str) -> bool:
     labels = [label.strip(" `").lower() for m in _LABEL.finditer(index.passage(pid).text)
               for label in ([m.group(1)] if m.group(1) else m.group(2).split("/"))]  # (「`A` / `B`:」 names both)
     return any(label in surfaces or re.sub(r"\s", "", label) in surfaces  # (「**Pod Security Standards**：」)
+               or _GLOSS.sub("", label) in surfaces  # (「**kind（Kubernetes in Docker）**：」)
                for label in labels)
+
+
+_GLOSS = re.compile(r"\s*[（(][^）)]*[）)]$")
 
 
 def _item_says(index: SearchIndex, pid: int, terms: list[str], subject: str | None) -> bool:
@@ -836,6 +849,35 @@ def _item_says(index: SearchIndex, pid: int, terms: list[str], subject: str | No
         if any(form in item for form in forms):
             return True
     return False
+
+
+def _explaining_mention(index: SearchIndex, mentions: tuple[tuple[int, float], ...],
+                        terms: list[str]) -> tuple[int, float] | None:
+    """The first of a "mention" answer's passages that labels the question's subject in a list item or
+    explains it in a table row or a 「…とは？」 heading, when the question is that subject alone."""
+    own = [t for t in dict.fromkeys(terms) if t in index.postings.vocab]
+    if len(own) != 1:
+        return None
+    subject = own[0]
+    for pid, score in mentions:
+        if _labels(index, pid, subject) or _explains(index, pid, subject):
+            return pid, score
+    return None
+
+
+_TABLE_ROW = re.compile(r"^\|\s*`?([^|`]+?)`?(?:（[^）|]*）)?\s*\|\s*([^|]+?)\s*\|", re.M)
+
+
+def _explains(index: SearchIndex, pid: int, term: str) -> bool:
+    """The passage explains the term: its own heading asks what it is (「EKS のマネージドノードグループと
+    Fargate とは？」), or a table row gives its meaning (「| failureThreshold（3） | 何回続けて失敗したら…|」; a row
+    of short names, 「| PodDisruptionBudget | pdb |」, gives none)."""
+    forms = {s.lower() for s, t in index.surfaces(pid).items() if t == term and s}
+    heading = index.passage(pid).section.split(SECTION_SEPARATOR)[-1].lower()
+    if any(re.search(rf"{re.escape(form)}\s*とは", heading) for form in forms):
+        return True
+    return any(cell.strip().lower() in forms and len(meaning) >= 12 and not meaning.isascii()
+               for cell, meaning in _TABLE_ROW.findall(index.passage(pid).text))
 
 
 def _expands(index: SearchIndex, pid: int, term: str | None) -> bool:

@@ -381,6 +381,24 @@ def test_a_word_the_passage_glosses_in_parentheses_is_defined_there(guide):
     assert guide.ask("ConfigMapってなに").coverage != "full"  # generating its YAML is not explaining it
 
 
+@pytest.mark.parametrize("word, doc_id, fact", [
+    ("kubelet", "overview", "ノードごとに動くエージェント"),  # a labelled item, in a section about all of a node
+    ("LimitRange", "namespace", "既定値"),
+    ("Fargate", "managed-services", "fargate"),  # its heading asks 「… Fargate とは？」
+    ("failureThreshold", "health-checks", "何回続けて失敗したら"),  # a table row gives its meaning
+    ("kind", "onprem-or-cloud", "dockerコンテナをノードとして"),  # 「**kind（Kubernetes in Docker）**：」
+])
+def test_a_word_the_guide_explains_where_it_only_lists_it_is_answered_from_there(guide, word, doc_id, fact):
+    answer = guide.ask(f"{word}とは")
+    assert answer.coverage == "full" and answer.hits[0].doc_id == doc_id and fact in _summary(answer)
+
+
+@pytest.mark.parametrize("word", ["PDB", "ConfigMap", "CNI"])
+def test_a_word_the_guide_only_lists_stays_a_mention(guide, word):
+    # a row of short names (PDB), generating a ConfigMap's YAML, naming CNI in passing: none says what it is
+    assert guide.ask(f"{word}とは").coverage == "mention"
+
+
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them
