@@ -731,6 +731,7 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
     if (passing or not focused) and subject is not None and (
             _labels(index, docs[0].best_passage, subject)
             or (definition and (_expands(index, docs[0].best_passage, subject)
+                                or _glosses(index, docs[0].best_passage, subject)
                                 or _explains(index, docs[0].best_passage, subject)))):
         # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」),
         # and so does, for 「RWXってなに」, the name an abbreviation stands for (「`ReadWriteMany`（RWX）」).
@@ -822,10 +823,12 @@ def _labels(index: SearchIndex, pid: int, term: str) -> bool:
               for label in ([m.group(1)] if m.group(1) else m.group(2).split("/"))]  # (「`A` / `B`:」 names both)
     return any(label in surfaces or re.sub(r"\s", "", label) in surfaces  # (「**Pod Security Standards**：」)
                or _GLOSS.sub("", label) in surfaces  # (「**kind（Kubernetes in Docker）**：」)
+               or _VALUE.sub("", label) in surfaces  # (「**runAsNonRoot: true**：」)
                for label in labels)
 
 
 _GLOSS = re.compile(r"\s*[（(][^）)]*[）)]$")
+_VALUE = re.compile(r"\s*[:=]\s*\S+$")
 
 
 def _item_says(index: SearchIndex, pid: int, terms: list[str], subject: str | None) -> bool:
@@ -860,7 +863,7 @@ def _explaining_mention(index: SearchIndex, mentions: tuple[tuple[int, float], .
         return None
     subject = own[0]
     for pid, score in mentions:
-        if _labels(index, pid, subject) or _explains(index, pid, subject):
+        if _labels(index, pid, subject) or _explains(index, pid, subject) or _glosses(index, pid, subject):
             return pid, score
     return None
 
@@ -886,8 +889,17 @@ def _expands(index: SearchIndex, pid: int, term: str | None) -> bool:
         return False
     text = index.passage(pid).text
     forms = {s for s, t in index.surfaces(pid).items() if t == term and s}
-    return any(re.search(rf"[^\s（(]\s?[（(]`?{re.escape(form)}`?[）)]", text, re.I)
-               or re.search(rf"(?<![A-Za-z0-9_-]){re.escape(form)}`?（[^）\n]{{2,20}}）", text, re.I) for form in forms)
+    return any(re.search(rf"[^\s（(]\s?[（(]`?{re.escape(form)}`?[）)]", text, re.I) for form in forms)
+
+
+def _glosses(index: SearchIndex, pid: int, term: str) -> bool:
+    """The passage glosses the term in parentheses just after it: 「Allocatable（割り当て可能量）」."""
+    text = index.passage(pid).text
+    forms = {s for s, t in index.surfaces(pid).items() if t == term and s}
+    lower = {f.lower() for f in forms}
+    return any(m.group(1).strip("` ").lower() not in lower  # (「`cm`（ConfigMap）」 names the same thing twice)
+               for form in forms
+               for m in re.finditer(rf"(?<![A-Za-z0-9_-]){re.escape(form)}`?（([^）\n]{{2,20}})）", text, re.I))
 
 
 _CODE_SPANS = re.compile(r"```.*?```|`[^`\n]+`", re.S)

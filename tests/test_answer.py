@@ -387,15 +387,18 @@ def test_a_word_the_passage_glosses_in_parentheses_is_defined_there(guide):
     ("Fargate", "managed-services", "fargate"),  # its heading asks 「… Fargate とは？」
     ("failureThreshold", "health-checks", "何回続けて失敗したら"),  # a table row gives its meaning
     ("kind", "onprem-or-cloud", "dockerコンテナをノードとして"),  # 「**kind（Kubernetes in Docker）**：」
+    ("runAsNonRoot", "pod-security", "非rootユーザーでの実行を必須"),  # 「**runAsNonRoot: true**：」
+    ("kubeconfig", "overview", "~/.kube/config"),  # 「kubeconfig（`~/.kube/config`）」
 ])
 def test_a_word_the_guide_explains_where_it_only_lists_it_is_answered_from_there(guide, word, doc_id, fact):
     answer = guide.ask(f"{word}とは")
     assert answer.coverage == "full" and answer.hits[0].doc_id == doc_id and fact in _summary(answer)
 
 
-@pytest.mark.parametrize("word", ["PDB", "ConfigMap", "CNI"])
+@pytest.mark.parametrize("word", ["PDB", "ConfigMap", "Secret", "CNI"])
 def test_a_word_the_guide_only_lists_stays_a_mention(guide, word):
-    # a row of short names (PDB), generating a ConfigMap's YAML, naming CNI in passing: none says what it is
+    # a row of short names (PDB), 「`cm`（ConfigMap）」, generating a ConfigMap's YAML, naming CNI in passing: none
+    # says what it is
     assert guide.ask(f"{word}とは").coverage == "mention"
 
 
