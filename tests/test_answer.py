@@ -273,6 +273,7 @@ def test_english_typos_and_problem_descriptions_reach_the_right_answer(guide, qu
     ("how do I make a namespace called backend", "namespace", "kubectlcreatenamespace"),
     ("what runs on each worker node besides my pods?", "overview", "kube-proxy"),
     ("how can I watch my pods change status live?", "kubectl-get", "-w（--watch）"),
+    ("how do I see logs of a crashed pod", "logs", "--previous"),  # crashed → クラッシュ
 ])
 def test_learner_english_and_latin_typos_reach_the_answer(guide, question, doc_id, fact):
     answer = guide.ask(question)
@@ -748,11 +749,11 @@ def test_a_how_to_quotes_the_whole_command_that_holds_the_question_words():
 
 
 
-def test_a_word_many_sections_use_but_none_is_about_is_a_mention_that_points_to_its_explanation(guide):
-    """「kubeletとは」: no heading is about kubelet, but the guide is not silent on it: the answer says so
-    and lists first the passage that explains it in a labelled list item."""
+def test_a_word_many_sections_use_but_none_is_about_is_answered_from_the_item_that_explains_it(guide):
+    """「kubeletとは」: no heading is about kubelet, but a labelled list item says what it is: that passage
+    answers (it used to be a mention listing that passage first)."""
     answer = guide.ask("kubeletとは")
-    assert answer.coverage == "mention" and not answer.answered
+    assert answer.coverage == "full" and answer.answered
     assert "**kubelet**" in answer.hits[0].text and "ワーカーノード" in answer.hits[0].section
 
 
