@@ -504,6 +504,15 @@ class Assistant:
         headings = heading_vocabulary(self.index)
         return frozenset(t for t in terms if t not in asked and t not in headings and not t.isascii())
 
+    def _absent_concept(self, question: str) -> bool:
+        """A learner phrase of the question points to a concept whose name the corpus never uses
+        (「Pod名やNamespaceを環境変数で知りたい」 → Downward API, which the guide does not cover; the
+        docs have a page on it): the question is about something the corpus lacks, like a Latin name it
+        never uses."""
+        vocab = self.index.postings.vocab
+        return any(concept and concept[0] not in vocab
+                   for _phrase, concept in self.index.concepts.matches(self._as_read(question)))
+
     def _decompound(self, term: str) -> list[str] | None:
         """Two known words that make up an unknown one, the most balanced split first."""
         if len(term) < 4:
@@ -525,6 +534,7 @@ class Assistant:
         there is nothing to search for)."""
         query = question.strip()
         terms, unknown_name, latin, named = self._analyze(query)
+        unknown_name = unknown_name or self._absent_concept(query)
         about_domain = bool(_ABOUT_DOMAIN.search(query) and _ASKS_ABOUT.search(query))
         # (kube-proxy: kube is part of a name; 「マネージドKubernetes」: Kubernetes is half of a compound)
         if not _COMPONENT.search(query) and not about_domain and not _DOMAIN_COMPOUND.search(query):

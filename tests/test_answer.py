@@ -403,6 +403,26 @@ def test_a_word_the_guide_only_lists_stays_a_mention(guide, word):
     assert guide.ask(f"{word}とは").coverage == "mention"
 
 
+@pytest.mark.parametrize("question", [
+    "Pod名とNamespaceをアプリに環境変数で渡したい",  # Downward API
+    "本番と検証の複数のクラスタを切り替えて使いたい",  # kubeconfig contexts (the guide switches Namespaces only)
+    "ingress-nginxを入れたい",
+    "Secretをetcdに保存するとき暗号化したい",
+    "Podを再起動せずにCPUのlimitsだけ変えたい",
+])
+def test_a_phrase_pointing_to_a_topic_the_guide_lacks_is_not_answered_as_covered(guide, question):
+    # each phrase points to a concept whose name the guide never uses: the nearest section (Namespace switching,
+    # generating a Secret's YAML…) does not answer it
+    assert guide.ask(question).coverage != "full"
+
+
+@pytest.mark.parametrize("question", ["毎回-nを付けずに済むよう、いつも使うNamespaceをdevに固定したい",
+                                      "重要なPodがリソース不足で追い出されないように優先度を付けたい"])
+def test_a_broad_phrase_of_a_docs_concept_does_not_decline_what_the_guide_answers(guide, question):
+    # 固定したい and 優先度 also point to docs concepts the guide lacks (nodeSelector, PriorityClass)
+    assert guide.ask(question).coverage == "full"
+
+
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
     # GPU is one letter from CPU and VPA from HPA, but an acronym written in capitals is a name the guide never
     # uses, not a typo: the guide does not cover them

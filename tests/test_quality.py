@@ -169,6 +169,10 @@ def test_what_is_kubernetes_reaches_the_overview_page(docs_assistant, question):
     # a casual question drops the particle of the concept's phrase (「アクセスが増え」)
     ("アクセス増えたら勝手にPod増やしてほしい", "tasks/run-application/horizontal-pod-autoscale.md"),
     ("ノードにsshしないでノードの中をのぞきたい", "tasks/debug/debug-cluster/kubectl-node-debug.md"),
+    # a topic the guide lacks is found over the docs, which cover it
+    ("Pod名とNamespaceをアプリに環境変数で渡したい", "concepts/workloads/pods/downward-api.md"),
+    ("本番と検証の複数のクラスタを切り替えて使いたい",
+     "tasks/access-application-cluster/configure-access-multiple-clusters.md"),
     ("コンテナが起動直後に落ちる。なんで終了したのか理由を知りたい",
      "tasks/debug/debug-application/determine-reason-pod-failure.md"),
     # an init container that never finishes is debugged, not a Job (「終わらない」 is also a Job's phrase)
