@@ -409,6 +409,10 @@ def test_a_word_the_guide_only_lists_stays_a_mention(guide, word):
     "ingress-nginxを入れたい",
     "Secretをetcdに保存するとき暗号化したい",
     "Podを再起動せずにCPUのlimitsだけ変えたい",
+    "Windowsのコンテナをk8sで動かしたい",
+    "APIサーバーの監査ログを残したい",
+    "kind create cluster が failed to create cluster で止まる",
+    "kubeadmの証明書が1年で切れるらしい、更新は？",
 ])
 def test_a_phrase_pointing_to_a_topic_the_guide_lacks_is_not_answered_as_covered(guide, question):
     # each phrase points to a concept whose name the guide never uses: the nearest section (Namespace switching,
