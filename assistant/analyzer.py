@@ -473,14 +473,20 @@ class Concepts:
 
     def matches(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
         """(phrase, concept terms) of every phrase found in the question."""
-        return [(p, self.entries[i][1]) for i, p in self._found(question)]
+        return [(p, _unmarked(self.entries[i][1])) for i, p in self._found(question)]
 
     def expand(self, question: str) -> list[str]:
         """The concept terms of every phrase found in the question (normalized like any text)."""
         out: list[str] = []
         for i in dict.fromkeys(i for i, _ in self._found(question)):
-            out.extend(t for t in self.entries[i][1] if t not in out)
+            out.extend(t for t in _unmarked(self.entries[i][1]) if t not in out)
         return out
+
+    def topics(self, question: str) -> list[tuple[str, ...]]:
+        """The terms of every topic the question's phrases point to: a concept written ``?Name`` in the
+        file, one a corpus may not cover at all (the guide has no Downward API; the docs do)."""
+        return [self.entries[i][1][1:] for i in dict.fromkeys(i for i, _ in self._found(question))
+                if self.entries[i][1][:1] == (TOPIC_MARK,)]
 
     def _found(self, question: str) -> tuple[tuple[int, str], ...]:
         """(entry number, phrase) of every phrase found in the question, in entry order. A question is
@@ -547,12 +553,20 @@ def load_concepts(files: list[Path], analyzer: Analyzer) -> tuple[Concepts, list
         for concept, phrases in data.items():
             if not isinstance(phrases, list):
                 continue
-            terms = tuple(dict.fromkeys(analyzer.terms(str(concept))))
+            topic = str(concept).startswith(TOPIC_MARK)
+            terms = tuple(dict.fromkeys(analyzer.terms(str(concept).lstrip(TOPIC_MARK))))
             written = tuple(normalize_text(str(p)) for p in phrases if str(p).strip())
             # 「データを残」 is also said 「データが残」: a phrase's object marker may be its subject marker
             written += tuple(w for p in written for w in (_swap_particle(p),) if w and w not in written)
             # and a casual question drops it altogether (「アクセス増えたら」 for 「アクセスが増え」)
             written += tuple(w for p in written for w in (_drop_particle(p),) if w and w not in written)
             if terms and written:
-                entries.append((written, terms))
+                entries.append((written, (TOPIC_MARK, *terms) if topic else terms))
     return Concepts(entries), notices
+
+
+TOPIC_MARK = "?"  # a concept file's ``?Name``: a topic a corpus may lack (no term is ever "?")
+
+
+def _unmarked(terms: tuple[str, ...]) -> tuple[str, ...]:
+    return terms[1:] if terms[:1] == (TOPIC_MARK,) else terms

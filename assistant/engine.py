@@ -505,13 +505,13 @@ class Assistant:
         return frozenset(t for t in terms if t not in asked and t not in headings and not t.isascii())
 
     def _absent_concept(self, question: str) -> bool:
-        """A learner phrase of the question points to a concept whose name the corpus never uses
-        (「Pod名やNamespaceを環境変数で知りたい」 → Downward API, which the guide does not cover; the
-        docs have a page on it): the question is about something the corpus lacks, like a Latin name it
-        never uses."""
+        """A learner phrase of the question points to a topic (concepts.yaml ``?Name``) whose name the corpus
+        never uses (「Pod名やNamespaceを環境変数で知りたい」 → Downward API, which the guide does not cover;
+        the docs have a page on it): the question is about something the corpus lacks, like a Latin name it
+        never uses. (Only marked topics: a corpus of one's own that lacks the word previous still answers
+        「再起動前のログ」.)"""
         vocab = self.index.postings.vocab
-        return any(concept and concept[0] not in vocab
-                   for _phrase, concept in self.index.concepts.matches(self._as_read(question)))
+        return any(topic and topic[0] not in vocab for topic in self.index.concepts.topics(self._as_read(question)))
 
     def _decompound(self, term: str) -> list[str] | None:
         """Two known words that make up an unknown one, the most balanced split first."""

@@ -334,3 +334,18 @@ def test_a_passage_that_quotes_json_reads_back_whole_from_the_cache(tmp_path):
     first, again = built.ask("ConfigMap の JSON を見るには？"), cached.ask("ConfigMap の JSON を見るには？")
     assert again.hits[0].text == first.hits[0].text and '"m": [2]' in again.hits[0].text
     assert again.hits[0].highlights == first.hits[0].highlights and again.summary == first.summary
+
+
+def test_a_marked_topic_declines_only_a_corpus_that_lacks_its_name(small_corpus, tmp_path):
+    # 「?Fluentd」 marks a topic a corpus may not cover. Unmarked, the phrase only helps ranking and the small
+    # corpus answers from its log article; marked, a corpus that never says Fluentd does not; once an article
+    # names it, that article answers.
+    question = "ログを集めて見るには？"
+    (small_corpus / "concepts.yaml").write_text("Fluentd: [ログを集め]\n", "utf-8")
+    assert _open(small_corpus, tmp_path / "c1").ask(question).answered
+    (small_corpus / "concepts.yaml").write_text('"?Fluentd": [ログを集め]\n', "utf-8")
+    assert not _open(small_corpus, tmp_path / "c2").ask(question).answered
+    (small_corpus / "d.md").write_text(article("fluentd", "Fluentd", "## Fluentdとは？\n\n"
+                                               "Fluentd はノードのログを集めて転送するエージェントです。"), "utf-8")
+    answer = _open(small_corpus, tmp_path / "c3").ask(question)
+    assert answer.answered and answer.hits[0].title == "Fluentd"
