@@ -415,6 +415,8 @@ def test_a_word_the_guide_only_lists_stays_a_mention(guide, word):
     "kubeadmの証明書が1年で切れるらしい、更新は？",
     "同じユーザーのリクエストは毎回同じPodに送りたい",  # sessionAffinity
     "終わったJobのPodが溜まるので自動で消したい",  # ttlSecondsAfterFinished
+    "APIのPodからしかDBに接続できないようにしたい",  # NetworkPolicy, which the guide only names
+    "ConfigMapを書き換えたのにPodに反映されない",
 ])
 def test_a_phrase_pointing_to_a_topic_the_guide_lacks_is_not_answered_as_covered(guide, question):
     # each phrase points to a concept whose name the guide never uses: the nearest section (Namespace switching,
