@@ -534,7 +534,6 @@ class Assistant:
         there is nothing to search for)."""
         query = question.strip()
         terms, unknown_name, latin, named = self._analyze(query)
-        unknown_name = unknown_name or self._absent_concept(query)
         about_domain = bool(_ABOUT_DOMAIN.search(query) and _ASKS_ABOUT.search(query))
         # (kube-proxy: kube is part of a name; 「マネージドKubernetes」: Kubernetes is half of a compound)
         if not _COMPONENT.search(query) and not about_domain and not _DOMAIN_COMPOUND.search(query):
@@ -557,7 +556,8 @@ class Assistant:
                             t for t in terms if t not in self._generic and t in self.index.postings.vocab),
                         latin=latin, judged=self.judged_terms(query, terms),
                         defined=self._defined(query, terms) if definition else frozenset(), named=named,
-                        concept=self._specific_concept(query), settings=self.search_settings)
+                        concept=self._specific_concept(query), settings=self.search_settings,
+                        lacking=self._absent_concept(query))
         return terms, follow_up, result
 
     def ask(self, question: str, k: int = 3, conversation: Conversation | None = None) -> Answer:

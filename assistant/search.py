@@ -288,7 +288,8 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
            unknown_name: bool = False, overview: bool = False, subject: frozenset[str] | None = None,
            latin: frozenset[str] | None = None, judged: list[str] | None = None,
            defined: frozenset[str] = frozenset(), named: frozenset[str] = frozenset(),
-           concept: frozenset[str] | None = None, settings: SearchSettings = DEFAULT_SEARCH) -> SearchResult:
+           concept: frozenset[str] | None = None, settings: SearchSettings = DEFAULT_SEARCH,
+           lacking: bool = False) -> SearchResult:
     """Rank the articles for these terms and measure how well the best one covers them.
 
     ``prefer`` is the article a follow-up question most likely continues: it counts for more.
@@ -308,7 +309,9 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     as the defining one (default: any question word). ``named`` are the terms a Japanese question writes
     as a name, with a capital letter (ConfigMap, VPA): a named subject the answering passage never
     mentions makes the answer a mention at most. ``concept`` are the words of the concept the question
-    describes most specifically (default: every ``extra`` word): a page named by it ranks higher."""
+    describes most specifically (default: every ``extra`` word): a page named by it ranks higher. ``lacking``
+    says a learner phrase of the question points to a topic the corpus lacks (concepts.yaml ``?Name``): no
+    section is about the question, which is at most a mention of what the corpus does name."""
     postings = index.postings
     own_scores = postings.get_scores(terms)
     scores = own_scores
@@ -360,8 +363,8 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
         latin = latin - stack if latin is not None else None
         named = named - stack
     graded, about, about_feats, mentions = grade(index, terms, judged_docs, probability, scores, unknown_name,
-                                                 query, latin, settings, named, definition, task)
-    if graded == MENTION and definition and probability >= settings.answer_threshold \
+                                                 query, latin, settings, named, definition, task, lacking)
+    if graded == MENTION and definition and not lacking and probability >= settings.answer_threshold \
             and (explaining := _explaining_mention(index, mentions, terms)) is not None:
         # 「kubeletとは」: a passage the answer would only list as a mention labels the word and says what it is
         # (「- **kubelet**：ノードごとに動くエージェント…」); it answers the question, first
@@ -699,7 +702,7 @@ def about_features(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, 
 def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], confidence: float, scores: np.ndarray,
           unknown_name: bool = False, query: set[str] | None = None, latin: frozenset[str] | None = None,
           settings: SearchSettings = DEFAULT_SEARCH, named: frozenset[str] = frozenset(), definition: bool = False,
-          task: bool = False) -> tuple[str, float, tuple[float, ...], tuple[tuple[int, float], ...]]:
+          task: bool = False, lacking: bool = False) -> tuple[str, float, tuple[float, ...], tuple[tuple[int, float], ...]]:
     """(coverage grade, 1.0 when the best passage is about the question else 0.0, the features that
     decide it, the passages mentioning the subject).
 
@@ -736,7 +739,7 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
         # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」),
         # and so does, for 「RWXってなに」, the name an abbreviation stands for (「`ReadWriteMany`（RWX）」).
         passing, focused = False, True
-    about = 0.0 if passing or unknown_name or not focused else 1.0
+    about = 0.0 if passing or unknown_name or lacking or not focused else 1.0
     if confidence >= settings.answer_threshold and about:
         return FULL, about, features, ()
     own = [t for t in dict.fromkeys(terms) if t in index.postings.vocab]
