@@ -417,6 +417,7 @@ def test_a_word_the_guide_only_lists_stays_a_mention(guide, word):
     "終わったJobのPodが溜まるので自動で消したい",  # ttlSecondsAfterFinished
     "APIのPodからしかDBに接続できないようにしたい",  # NetworkPolicy, which the guide only names
     "ConfigMapを書き換えたのにPodに反映されない",
+    "Podを強制的に削除したい",  # (the image-scanning section said 強制 and 削除)
 ])
 def test_a_phrase_pointing_to_a_topic_the_guide_lacks_is_not_answered_as_covered(guide, question):
     # each phrase points to a concept whose name the guide never uses: the nearest section (Namespace switching,
