@@ -172,7 +172,8 @@ class Assistant:
                 text, tokens = rewritten, self.analyzer.tokens(rewritten, parts=True)
         self._read = (question, text)
         english = _ENGLISH_SENTENCE.search(text) is not None
-        defined = (found.group(1).lower() if english and (found := _WHAT_IS.search(text)) else None)
+        what = _WHAT_IS.search(text) if english else None
+        defined = what.group(1).lower() if what else None  # the X of "what is X"
         for found in ALNUM_NAME.finditer(text):
             word = found.group(0)
             # a tool the guide never names, written in letters and digits (k9s, k0s): Sudachi takes it

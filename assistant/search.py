@@ -737,7 +737,9 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
                                 or _glosses(index, docs[0].best_passage, subject)
                                 or _explains(index, docs[0].best_passage, subject)))):
         # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」),
-        # and so does, for 「RWXってなに」, the name an abbreviation stands for (「`ReadWriteMany`（RWX）」).
+        # and so does, for 「RWXってなに」, the name an abbreviation stands for (「`ReadWriteMany`（RWX）」), for
+        # 「Allocatableってなに」 a gloss (「Allocatable（割り当て可能量）」), a heading asking 「… X とは？」 or a
+        # table row giving its meaning.
         passing, focused = False, True
     about = 0.0 if passing or unknown_name or lacking or not focused else 1.0
     if confidence >= settings.answer_threshold and about:
