@@ -368,6 +368,8 @@ def test_whether_a_deploy_has_finished_is_answered_with_rollout_status(guide):
     # 「出てこない」 alone points to a Pod looked for in the wrong Namespace
     ("kubectl get all したけどSecretが一覧に出てこない", "kubectl-get", "含まれません"),
     ("Allocatableってなに？ノードのメモリは全部Podに使えないの？", "cluster-sizing", "system-reserved"),
+    ("kubectl getで特定の列だけ出したい", "kubectl-get", "custom-columns"),
+    ("Podの詳細を見るコマンド", "pod", "kubectldescribepod"),
 ])
 def test_plain_wishes_reach_the_command_that_answers_them(guide, question, doc_id, fact):
     # 空き (Sudachi: 明き) matched the requests/limits definition; 「複数のコンテナ」 alone pointed to sidecars
