@@ -357,6 +357,9 @@ def search(index: SearchIndex, terms: list[str], depth: int = 10, prefer: str | 
     features = (coverage, best_raw / ideal if ideal else 0.0, unknown)
     probability = answer_probability(features, settings)
     stack = APPLICATION_STACK & (named | (latin or frozenset()))
+    if _MANIFEST_WORDS & set(terms):
+        # 「今動いてるdeployからYAMLを抜き出してGitで管理したい」: where the learner keeps the manifest
+        stack |= VERSION_CONTROL & (named | (latin or frozenset()))
     if stack and _about_kubernetes(index, terms, extra):
         # 「起動に時間がかかるJavaアプリがヘルスチェックで殺される」: the learner's stack is context, not the subject
         # the guide must be about (「PostgreSQLでインデックスが使われない」 says nothing of Kubernetes: it stays one)
@@ -539,6 +542,8 @@ _NAME = re.compile(r"^[a-z0-9ァ-ヶー・.-]+$")
 _QUANTITIES = frozenset({"cpu", "メモリー"})  # what a question measures, not a topic it names
 # A state kubectl shows (「いつまでもReadyにならない」): the symptom the question reports, not a topic it names
 _STATES = frozenset({"ready", "running", "pending", "completed", "succeeded", "failed", "terminating"})
+_MANIFEST_WORDS = frozenset({"yaml", "manifest"})  # (manifest: synonyms.yaml's word for マニフェスト)
+VERSION_CONTROL = frozenset({"git", "github", "gitlab"})
 _DOMAIN = frozenset({"kubernetes", "kubectl"})  # the assistant's domain itself names no topic (kube-scheduler → kube)
 
 

@@ -420,6 +420,7 @@ def test_a_word_the_guide_only_lists_stays_a_mention(guide, word):
     "APIのPodからしかDBに接続できないようにしたい",  # NetworkPolicy, which the guide only names
     "ConfigMapを書き換えたのにPodに反映されない",
     "Podを強制的に削除したい",  # (the image-scanning section said 強制 and 削除)
+    "SecretのYAMLを暗号化したままGitに置きたい",  # Sealed Secrets
 ])
 def test_a_phrase_pointing_to_a_topic_the_guide_lacks_is_not_answered_as_covered(guide, question):
     # each phrase points to a concept whose name the guide never uses: the nearest section (Namespace switching,
@@ -432,6 +433,12 @@ def test_a_phrase_pointing_to_a_topic_the_guide_lacks_is_not_answered_as_covered
 def test_a_broad_phrase_of_a_docs_concept_does_not_decline_what_the_guide_answers(guide, question):
     # 固定したい and 優先度 also point to docs concepts the guide lacks (nodeSelector, PriorityClass)
     assert guide.ask(question).coverage == "full"
+
+
+def test_where_the_learner_keeps_a_manifest_is_context(guide):
+    # Git is where the YAML goes, not the subject: the section on making a manifest from a running resource answers
+    answer = guide.ask("動いているDeploymentからYAMLを書き出してGitで管理したい")
+    assert answer.coverage == "full" and answer.hits[0].doc_id == "manifest-generation"
 
 
 def test_an_acronym_in_capitals_is_no_typo_of_the_guide_word_one_letter_away(guide):
