@@ -17,7 +17,7 @@ from conftest import DATA, DOCS, needs_docs
 # file: minimum figures (keys: Report attributes; recall@k as "r1", "r3")
 GUIDE_SETS = {
     "questions.yaml": dict(r1=0.95, r3=0.98, answered=0.98, declined=0.91, section_r1=0.83, fact_summary=0.92,
-                           fact_passage=0.94, near_miss_declined=0.98),
+                           fact_passage=0.95, near_miss_declined=0.98),
     "questions_holdout.yaml": dict(r1=0.95, r3=0.99, answered=0.96, declined=0.95),
     # development sets by fresh authors (tuned on after they were measured)
     "answers_dev.yaml": dict(r1=0.98, section_r1=0.87, fact_summary=0.88, fact_passage=0.93, answered=0.98,
@@ -26,7 +26,7 @@ GUIDE_SETS = {
                               near_miss_declined=0.95),
     "answers_dev3.yaml": dict(r1=0.95, section_r1=0.85, fact_summary=0.86, fact_passage=0.91, answered=0.98,
                               near_miss_declined=0.93),
-    "answers_dev4.yaml": dict(r1=0.93, section_r1=0.82, fact_summary=0.86, fact_passage=0.90, answered=0.96,
+    "answers_dev4.yaml": dict(r1=0.93, section_r1=0.82, fact_summary=0.86, fact_passage=0.90, answered=0.97,
                               near_miss_declined=0.94),
     "answers_dev5.yaml": dict(r1=0.97, section_r1=0.86, fact_summary=0.89, fact_passage=0.92, answered=0.98,
                               near_miss_declined=0.97),
@@ -36,9 +36,9 @@ GUIDE_SETS = {
                               near_miss_declined=0.95),
     "answers_dev8.yaml": dict(r1=0.97, section_r1=0.92, fact_summary=0.90, fact_passage=0.97, answered=0.97,
                               near_miss_declined=0.98),
-    "answers_dev9.yaml": dict(r1=0.95, section_r1=0.87, fact_summary=0.90, fact_passage=0.93, answered=0.97,
+    "answers_dev9.yaml": dict(r1=0.95, section_r1=0.87, fact_summary=0.90, fact_passage=0.93, answered=0.98,
                               near_miss_declined=0.98),
-    "answers_dev10.yaml": dict(r1=0.94, section_r1=0.81, fact_summary=0.83, fact_passage=0.88, answered=0.97,
+    "answers_dev10.yaml": dict(r1=0.94, section_r1=0.81, fact_summary=0.84, fact_passage=0.88, answered=0.97,
                                near_miss_declined=0.91),
     # written at the start of the twelfth round and measured only (not tuned on yet)
     "answers_dev11.yaml": dict(r1=0.94, section_r1=0.80, fact_summary=0.79, fact_passage=0.86, answered=0.94,
@@ -53,7 +53,7 @@ HELD_OUT_SETS = {
 DOCS_SETS = {
     # file: (Recall@1, Recall@5)
     "docs_glossary_questions.yaml": (0.91, 1.0),
-    "docs_questions.yaml": (0.88, 0.97),
+    "docs_questions.yaml": (0.89, 0.97),
     "docs_learner_dev6.yaml": (0.83, 0.96),
     "docs_learner_dev7.yaml": (0.88, 0.96),
     "docs_learner_dev8.yaml": (0.82, 0.98),
