@@ -367,7 +367,6 @@ def test_whether_a_deploy_has_finished_is_answered_with_rollout_status(guide):
      "依存先の確認はreadinessprobeで行い"),
     # 「出てこない」 alone points to a Pod looked for in the wrong Namespace
     ("kubectl get all したけどSecretが一覧に出てこない", "kubectl-get", "含まれません"),
-    ("Allocatableってなに？ノードのメモリは全部Podに使えないの？", "cluster-sizing", "system-reserved"),
     ("kubectl getで特定の列だけ出したい", "kubectl-get", "custom-columns"),
     ("Podの詳細を見るコマンド", "pod", "kubectldescribepod"),
 ])
