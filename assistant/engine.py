@@ -496,7 +496,11 @@ class Assistant:
         sentences = [s for s in _QUESTION_SENTENCE.split(question.strip()) if s.strip()]
         if len(sentences) < 2:
             return frozenset()
-        asked = self.analyze_question(sentences[-1])
+        read = self._read  # (analyzing the last sentence alone must not change how the question was read)
+        try:
+            asked = self.analyze_question(sentences[-1])
+        finally:
+            self._read = read
         vocab = self.index.postings.vocab
         if sum(1 for t in asked if t in vocab) < 2 or any(t not in vocab and t not in self._generic for t in asked):
             # 「…ってある？VPAってやつ」: the last sentence is an aside; 「…監査ログを設定する方法を教えて」: what is

@@ -739,12 +739,11 @@ def grade(index: SearchIndex, terms: list[str], docs: tuple[RankedDoc, ...], con
     if (passing or not focused) and subject is not None and (
             _labels(index, docs[0].best_passage, subject)
             or (definition and (_expands(index, docs[0].best_passage, subject)
-                                or _glosses(index, docs[0].best_passage, subject)
                                 or _explains(index, docs[0].best_passage, subject)))):
         # A list item labelled with the subject explains it (「- `ImagePullBackOff`: イメージを取得できません。…」),
         # and so does, for 「RWXってなに」, the name an abbreviation stands for (「`ReadWriteMany`（RWX）」), for
         # 「Allocatableってなに」 a gloss (「Allocatable（割り当て可能量）」), a heading asking 「… X とは？」 or a
-        # table row giving its meaning.
+        # table row giving its meaning (``_explains``).
         passing, focused = False, True
     about = 0.0 if passing or unknown_name or lacking or not focused else 1.0
     if confidence >= settings.answer_threshold and about:
@@ -841,13 +840,18 @@ _GLOSS = re.compile(r"\s*[（(][^）)]*[）)]$")
 _VALUE = re.compile(r"\s*[:=]\s*\S+$")
 
 
+def _forms(index: SearchIndex, pid: int, term: str) -> set[str]:
+    """How the passage writes the term (its surfaces for it, lower-cased)."""
+    return {s.lower() for s, t in index.surfaces(pid).items() if t == term and s}
+
+
 def _item_says(index: SearchIndex, pid: int, terms: list[str], subject: str | None) -> bool:
     """The passage has a list item labelled with another word of the question that says the subject."""
     if subject is None:
         return False
     surfaces = index.surfaces(pid)
     named = {s.lower() for s, t in surfaces.items() if t in terms and t != subject and s}
-    forms = [s.lower() for s, t in surfaces.items() if t == subject and s]
+    forms = _forms(index, pid, subject)
     text = index.passage(pid).text
 
     def asked(label: str) -> bool:  # (「**kube-proxy**」: each piece is a word of the question)
@@ -867,13 +871,13 @@ def _item_says(index: SearchIndex, pid: int, terms: list[str], subject: str | No
 def _explaining_mention(index: SearchIndex, mentions: tuple[tuple[int, float], ...],
                         terms: list[str]) -> tuple[int, float] | None:
     """The first of a "mention" answer's passages that labels the question's subject in a list item or
-    explains it in a table row or a 「…とは？」 heading, when the question is that subject alone."""
+    explains it otherwise (``_explains``), when the question is that subject alone."""
     own = [t for t in dict.fromkeys(terms) if t in index.postings.vocab]
     if len(own) != 1:
         return None
     subject = own[0]
     for pid, score in mentions:
-        if _labels(index, pid, subject) or _explains(index, pid, subject) or _glosses(index, pid, subject):
+        if _labels(index, pid, subject) or _explains(index, pid, subject):
             return pid, score
     return None
 
@@ -883,14 +887,20 @@ _TABLE_ROW = re.compile(r"^\|\s*`?([^|`]+?)`?(?:（[^）|]*）)?\s*\|\s*([^|]+?)
 
 def _explains(index: SearchIndex, pid: int, term: str) -> bool:
     """The passage explains the term: its own heading asks what it is (「EKS のマネージドノードグループと
-    Fargate とは？」), or a table row gives its meaning (「| failureThreshold（3） | 何回続けて失敗したら…|」; a row
-    of short names, 「| PodDisruptionBudget | pdb |」, gives none)."""
-    forms = {s.lower() for s, t in index.surfaces(pid).items() if t == term and s}
+    Fargate とは？」), a table row gives its meaning (「| failureThreshold（3） | 何回続けて失敗したら…|」; a row
+    of short names, 「| PodDisruptionBudget | pdb |」, gives none), or it glosses the term in parentheses just
+    after it (「Allocatable（割り当て可能量）」; 「`cm`（ConfigMap）」 only names the same thing twice)."""
+    forms = _forms(index, pid, term)
     heading = index.passage(pid).section.split(SECTION_SEPARATOR)[-1].lower()
     if any(re.search(rf"{re.escape(form)}\s*とは", heading) for form in forms):
         return True
-    return any(cell.strip().lower() in forms and len(meaning) >= 12 and not meaning.isascii()
-               for cell, meaning in _TABLE_ROW.findall(index.passage(pid).text))
+    text = index.passage(pid).text
+    if any(cell.strip().lower() in forms and len(meaning) >= 12 and not meaning.isascii()
+           for cell, meaning in _TABLE_ROW.findall(text)):
+        return True
+    return any(m.group(1).strip("` ").lower() not in forms
+               for form in forms
+               for m in re.finditer(rf"(?<![A-Za-z0-9_-]){re.escape(form)}`?（([^）\n]{{2,20}})）", text, re.I))
 
 
 def _expands(index: SearchIndex, pid: int, term: str | None) -> bool:
@@ -898,18 +908,7 @@ def _expands(index: SearchIndex, pid: int, term: str | None) -> bool:
     if term is None:
         return False
     text = index.passage(pid).text
-    forms = {s for s, t in index.surfaces(pid).items() if t == term and s}
-    return any(re.search(rf"[^\s（(]\s?[（(]`?{re.escape(form)}`?[）)]", text, re.I) for form in forms)
-
-
-def _glosses(index: SearchIndex, pid: int, term: str) -> bool:
-    """The passage glosses the term in parentheses just after it: 「Allocatable（割り当て可能量）」."""
-    text = index.passage(pid).text
-    forms = {s for s, t in index.surfaces(pid).items() if t == term and s}
-    lower = {f.lower() for f in forms}
-    return any(m.group(1).strip("` ").lower() not in lower  # (「`cm`（ConfigMap）」 names the same thing twice)
-               for form in forms
-               for m in re.finditer(rf"(?<![A-Za-z0-9_-]){re.escape(form)}`?（([^）\n]{{2,20}})）", text, re.I))
+    return any(re.search(rf"[^\s（(]\s?[（(]`?{re.escape(form)}`?[）)]", text, re.I) for form in _forms(index, pid, term))
 
 
 _CODE_SPANS = re.compile(r"```.*?```|`[^`\n]+`", re.S)
@@ -923,7 +922,7 @@ def _in_code(index: SearchIndex, pid: int, subject: str | None, fenced: bool = T
         return False
     text = index.passage(pid).text if fenced else _FENCED.sub(" ", index.passage(pid).text)
     spans = " ".join(_CODE_SPANS.findall(text)).lower()
-    return any(s.lower() in spans for s, t in index.surfaces(pid).items() if t == subject)
+    return any(form in spans for form in _forms(index, pid, subject))
 
 
 def _rest_answered(index: SearchIndex, terms: list[str], subject: str | None, docs: tuple[RankedDoc, ...],

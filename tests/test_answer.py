@@ -298,6 +298,15 @@ def test_a_list_item_about_the_named_thing_answers_for_the_rare_word_it_says(gui
     assert guide.ask("kube-proxyをipvsモードに切り替えたい").coverage != "full"
 
 
+def test_judging_a_long_question_keeps_how_the_question_was_read(guide):
+    # the last sentence is analyzed alone to tell the situation from the question; the phrases of the whole
+    # question are still matched against its reading (ぽっどのろぐ read as ポッドのログ)
+    question = "社内の勉強会の担当になりました。ぽっどのろぐをみるには？"
+    terms = guide.analyze_question(question)
+    guide.judged_terms(question, terms)
+    assert "ポッドのログ" in guide._as_read(question)
+
+
 def test_a_heading_asking_for_the_steps_answers_a_how_to(guide):
     # 「kubeadm でクラスタを作る流れは？」 asks for a procedure as much as 「…をアップグレードするには？」 does:
     # both are how-to headings, so the one the question names wins
